@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace SocketsNotebooks.Tracing;
+
+/// <summary>
+/// Collects every socket call the library's sockets make, from any thread, in the order they
+/// happened. Servers, clients and the relay of one notebook share one trace, so a chart can show
+/// both ends of a connection side by side.
+/// </summary>
+public sealed class Trace
+{
+    private readonly object _gate = new();
+    private readonly List<TraceEvent> _events = [];
+    private readonly List<(Func<TraceEvent, bool> Match, TaskCompletionSource<TraceEvent> Done)> _waiters = [];
+    private readonly Dictionary<string, int> _connectionIds = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private int _lastConnectionId;
+
+    /// <summary>How many bytes of each call's data the <see cref="TraceEvent.Preview"/> shows.</summary>
+    public int PreviewBytes { get; init; } = 24;
+
+    /// <summary>Every event so far, oldest first (a snapshot).</summary>
+    public IReadOnlyList<TraceEvent> Events
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _events.ToArray();
+            }
+        }
+    }
+
+    /// <summary>The <c>recv()</c> calls, optionally of one side or one connection.</summary>
+    public IReadOnlyList<TraceEvent> Recvs(Side? side = null, int? conn = null) => Of(TraceKind.Recv, side, conn);
+
+    /// <summary>The <c>send()</c> calls, optionally of one side or one connection.</summary>
+    public IReadOnlyList<TraceEvent> Sends(Side? side = null, int? conn = null) => Of(TraceKind.Send, side, conn);
+
+    /// <summary>The events as rows; a notebook shows the result as a table.</summary>
+    public IReadOnlyList<TraceEvent> Table(Side? side = null, int? conn = null) =>
+        Events.Where(e => (side is null || e.Side == side) && (conn is null || e.Conn == conn)).ToArray();
+
+    /// <summary>Forgets every event, so the next chart starts from a clean slate. Connection ids keep counting.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _events.Clear();
+        }
+    }
+
+    /// <summary>Records one call. The wrappers call this; notebooks rarely need to.</summary>
+    public TraceEvent Record(int conn, Side side, TraceKind kind, int asked, ReadOnlySpan<byte> moved, string note = "")
+    {
+        string preview = moved.IsEmpty ? "" : PythonBytes.Repr(moved, PreviewBytes);
+        return Record(conn, side, kind, asked, moved.Length, preview, note);
+    }
+
+    /// <summary>Records one call whose data is not at hand (only its size).</summary>
+    public TraceEvent Record(int conn, Side side, TraceKind kind, int asked, int moved, string preview = "", string note = "")
+    {
+        List<TaskCompletionSource<TraceEvent>> woken = [];
+        TraceEvent recorded;
+        lock (_gate)
+        {
+            double ms = Math.Round(_clock.Elapsed.TotalMilliseconds, 3);
+            recorded = new TraceEvent(_events.Count + 1, ms, conn, side, kind, asked, moved, preview, note);
+            _events.Add(recorded);
+            for (int i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Match(recorded))
+                {
+                    woken.Add(_waiters[i].Done);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+        // Completed outside the lock: a waiter's continuation must not run while we hold it.
+        foreach (var done in woken)
+        {
+            done.TrySetResult(recorded);
+        }
+        return recorded;
+    }
+
+    /// <summary>
+    /// Waits until an event matching <paramref name="match"/> is recorded (or already was).
+    /// Tests and notebooks use this instead of sleeping; it throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.
+    /// </summary>
+    public Task<TraceEvent> WaitForAsync(Func<TraceEvent, bool> match, TimeSpan timeout)
+    {
+        var done = new TaskCompletionSource<TraceEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            var seen = _events.FirstOrDefault(match);
+            if (seen is not null)
+            {
+                return Task.FromResult(seen);
+            }
+            _waiters.Add((match, done));
+        }
+        return done.Task.WaitAsync(timeout);
+    }
+
+    /// <summary>A fresh connection id for a socket whose peer is not known yet.</summary>
+    public int NewConnectionId() => Interlocked.Increment(ref _lastConnectionId);
+
+    /// <summary>
+    /// The id of the TCP connection between two endpoints. Both ends ask with the same pair
+    /// (in either order), so the client's and the server's socket of one connection share an id.
+    /// </summary>
+    public int ConnectionId(EndPoint? one, EndPoint? other)
+    {
+        if (one is null || other is null)
+        {
+            return NewConnectionId();
+        }
+        string a = one.ToString()!, b = other.ToString()!;
+        string key = string.CompareOrdinal(a, b) < 0 ? $"{a}|{b}" : $"{b}|{a}";
+        lock (_gate)
+        {
+            if (!_connectionIds.TryGetValue(key, out int id))
+            {
+                id = NewConnectionId();
+                _connectionIds[key] = id;
+            }
+            return id;
+        }
+    }
+
+    private TraceEvent[] Of(TraceKind kind, Side? side, int? conn) =>
+        Events.Where(e => e.Kind == kind && (side is null || e.Side == side) && (conn is null || e.Conn == conn)).ToArray();
+}
