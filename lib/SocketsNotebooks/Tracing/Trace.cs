@@ -17,6 +17,12 @@ public sealed class Trace
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _lastConnectionId;
 
+    /// <summary>
+    /// Raised after each event is recorded, on the thread that made the call. The CLI prints from
+    /// here; handlers must be quick and must not throw.
+    /// </summary>
+    public event Action<TraceEvent>? Recorded;
+
     /// <summary>How many bytes of each call's data the <see cref="TraceEvent.Preview"/> shows.</summary>
     public int PreviewBytes { get; init; } = 24;
 
@@ -82,6 +88,7 @@ public sealed class Trace
         {
             done.TrySetResult(recorded);
         }
+        Recorded?.Invoke(recorded);
         return recorded;
     }
 
