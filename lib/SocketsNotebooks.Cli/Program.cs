@@ -1,1 +1,7 @@
-Console.WriteLine("sockets: not built yet");
+using SocketsNotebooks.Cli;
+
+// The `sockets` command: the tutorial's scripts as subcommands, one line per section of the course.
+var root = SocketsRoot.Create(
+    EchoCommands.Create());
+
+return await SocketsRoot.InvokeAsync(root, args, Console.Out, Console.Error);
