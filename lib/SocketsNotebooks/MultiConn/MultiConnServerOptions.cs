@@ -1,0 +1,46 @@
+using System.Net;
+
+namespace SocketsNotebooks.MultiConn;
+
+/// <summary>Settings of a <see cref="MultiConnServer"/>; every one has a default that suits a notebook.</summary>
+public sealed record MultiConnServerOptions
+{
+    /// <summary>Where to listen: 127.0.0.1 and a port the OS picks, unless told otherwise.</summary>
+    public IPEndPoint EndPoint { get; init; } = new(IPAddress.Loopback, 0);
+
+    /// <summary>
+    /// The tutorial's registration: every connection watched for <c>Read | Write</c> all the time.
+    /// A connected socket is almost always writable, so <c>Select</c> returns at once, over and over,
+    /// with nothing to send: a busy loop (realpython/materials issue 77). <c>false</c> (the default)
+    /// asks for write-readiness only while bytes wait to be sent.
+    /// </summary>
+    public bool Naive { get; init; }
+
+    /// <summary>The buffer size of each <c>recv()</c> (the tutorial's 1024).</summary>
+    public int ReceiveSize { get; init; } = 1024;
+
+    /// <summary>
+    /// The longest one <c>Select</c> waits. An idle loop wakes this often just to check whether it
+    /// was stopped or a connection went idle; null waits until a socket is ready (the tutorial's <c>timeout=None</c>).
+    /// </summary>
+    public TimeSpan? SelectTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Close a connection that sent nothing for this long (null = never, the tutorial's behaviour).</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>
+    /// Stop reading from a connection while this many echoed bytes still wait to go out, so a peer
+    /// that sends without reading cannot make the server buffer without end.
+    /// </summary>
+    public int MaxPendingBytes { get; init; } = 256 * 1024;
+
+    /// <summary>The listen backlog: connections the OS queues before the loop accepts them.</summary>
+    public int Backlog { get; init; } = 1024;
+
+    /// <summary>
+    /// Called with a line for each step, in the words of the tutorial's prints ("Accepted connection
+    /// from ...", "Echoing ...", "Closing connection to ..."). Runs on the loop's thread; the CLI prints
+    /// these, a notebook leaves it null and reads the trace instead.
+    /// </summary>
+    public Action<string>? Log { get; init; }
+}

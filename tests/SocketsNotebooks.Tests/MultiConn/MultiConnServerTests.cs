@@ -1,0 +1,287 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Tracing;
+using Xunit.Abstractions;
+
+namespace SocketsNotebooks.Tests.MultiConn;
+
+public sealed class MultiConnServerTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(5);
+
+    private static Socket Connect(MultiConnServer server)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
+        socket.Connect(server.EndPoint);
+        return socket;
+    }
+
+    // The server's Accept event names the client's address; its Conn is the id of that connection.
+    private static async Task<int> ServerConn(Trace trace, Socket client)
+    {
+        string from = $"from {client.LocalEndPoint}";
+        return (await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Accept && e.Note == from, s_wait)).Conn;
+    }
+
+    private static async Task<TraceEvent> ServerClosed(Trace trace, int conn, CloseReason reason) =>
+        await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Close && e.Note == reason.ToString() && e.Conn == conn, s_wait);
+
+    private static byte[] ReceiveExactly(Socket socket, int count)
+    {
+        var buffer = new byte[count];
+        int got = 0;
+        while (got < count)
+        {
+            int n = socket.Receive(buffer, got, count - got, SocketFlags.None);
+            Assert.True(n > 0, $"FIN after {got} of {count} bytes");
+            got += n;
+        }
+        return buffer;
+    }
+
+    [Fact]
+    public async Task Server_TutorialClient_EchoesBothMessagesOnEveryConnection()
+    {
+        var trace = new Trace();
+        var server = MultiConnServer.Start(trace, name: nameof(Server_TutorialClient_EchoesBothMessagesOnEveryConnection));
+        try
+        {
+            var result = await MultiConnClient.RunAsync(server.EndPoint, 2, trace).WaitAsync(s_wait);
+
+            Assert.True(result.AllEchoed, result.ToString());
+            Assert.All(result.Connections, c => Assert.Equal(44, c.BytesReceived));
+            Assert.Contains(trace.Events, e => e.Side == Side.Server && e.Kind == TraceKind.Recv && e.Preview.StartsWith("b'Message 1", StringComparison.Ordinal));
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Server_ThousandConcurrentConnections_AllEchoCorrectly()
+    {
+        const int connections = 1000;
+        var trace = new Trace();
+        var server = MultiConnServer.Start(trace, name: nameof(Server_ThousandConcurrentConnections_AllEchoCorrectly));
+        try
+        {
+            // Each connection sends its own bytes, so an echo crossing connections would be caught.
+            IReadOnlyList<byte[]> MessagesFor(int connId) =>
+                [Encoding.ASCII.GetBytes($"conn {connId} says hello;"), Encoding.ASCII.GetBytes(new string((char)('a' + connId % 26), 200 + connId % 300))];
+
+            var result = await MultiConnClient.RunAsync(server.EndPoint, connections, trace, MessagesFor,
+                new MultiConnClientOptions { Timeout = TimeSpan.FromSeconds(20) }).WaitAsync(TimeSpan.FromSeconds(30));
+
+            output.WriteLine(result.ToString());
+            output.WriteLine($"server: {server.Stats}");
+            Assert.Equal(connections, result.Connections.Count);
+            Assert.All(result.Connections, c => Assert.True(c.Echoed && c.CloseReason == CloseReason.Done, c.ToString()));
+            Assert.Equal(connections, server.Stats.Connections.Count);
+            output.WriteLine($"peak open at once: server {PeakOpen(server.Stats)}, client {PeakOpen(result.Stats)}");
+            // Every connect was started before any was serviced, so all were open at the same time.
+            Assert.Equal(connections, PeakOpen(result.Stats));
+            Assert.Equal(result.Connections.Sum(c => (long)c.BytesSent), server.Stats.Connections.Sum(c => c.BytesOut));
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    // Most connections open at the same moment, from each connection's open and close times.
+    private static int PeakOpen(LoopStats stats)
+    {
+        var edges = stats.Connections.SelectMany(c => new[] { (c.OpenedMs, 1), (c.ClosedMs ?? double.MaxValue, -1) })
+            .OrderBy(e => e.Item1).ThenBy(e => e.Item2);
+        int open = 0, peak = 0;
+        foreach (var (_, delta) in edges)
+        {
+            open += delta;
+            peak = Math.Max(peak, open);
+        }
+        return peak;
+    }
+
+    [Fact]
+    public async Task Server_PeerResetsMidStream_OtherConnectionKeepsEchoing()
+    {
+        var trace = new Trace();
+        var server = MultiConnServer.Start(trace, name: nameof(Server_PeerResetsMidStream_OtherConnectionKeepsEchoing));
+        using var good = Connect(server);
+        using var rude = Connect(server);
+        try
+        {
+            good.Send("before "u8);
+            Assert.Equal("before "u8.ToArray(), ReceiveExactly(good, 7));
+            rude.Send(new byte[5000]);
+            // Linger 0: close sends RST instead of FIN, like a crashed peer.
+            rude.LingerState = new LingerOption(true, 0);
+            int rudeConn = await ServerConn(trace, rude);
+            rude.Close();
+            await ServerClosed(trace, rudeConn, CloseReason.PeerReset);
+
+            good.Send("after"u8);
+
+            Assert.Equal("after"u8.ToArray(), ReceiveExactly(good, 5));
+            Assert.Contains(trace.Events, e => e.Kind == TraceKind.Error && e.Note.StartsWith("PeerReset", StringComparison.Ordinal));
+            Assert.True(server.IsRunning);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Server_PeerHalfCloses_StillGetsWholeEchoThenServerCloses()
+    {
+        var trace = new Trace();
+        var server = MultiConnServer.Start(trace, name: nameof(Server_PeerHalfCloses_StillGetsWholeEchoThenServerCloses));
+        using var bystander = Connect(server);
+        using var client = Connect(server);
+        try
+        {
+            var payload = new byte[100_000];
+            new Random(7).NextBytes(payload);
+            int conn = await ServerConn(trace, client);
+            client.Send(payload);
+            // FIN half-way through the conversation: no more from us, but we still read.
+            client.Shutdown(SocketShutdown.Send);
+
+            Assert.Equal(payload, ReceiveExactly(client, payload.Length));
+            Assert.Equal(0, client.Receive(new byte[1]));
+            await ServerClosed(trace, conn, CloseReason.PeerClosed);
+            bystander.Send("still here"u8);
+            Assert.Equal("still here"u8.ToArray(), ReceiveExactly(bystander, 10));
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Server_PeerNeverCloses_OtherClientsFinish()
+    {
+        var trace = new Trace();
+        var server = MultiConnServer.Start(trace, name: nameof(Server_PeerNeverCloses_OtherClientsFinish));
+        using var silent = Connect(server);
+        using var halfMessage = Connect(server);
+        try
+        {
+            halfMessage.Send("Message 1 fr"u8);
+
+            var result = await MultiConnClient.RunAsync(server.EndPoint, 20, trace).WaitAsync(s_wait);
+
+            Assert.True(result.AllEchoed, result.ToString());
+            Assert.Contains(server.Stats.Connections, c => c.CloseReason == CloseReason.Open);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Server_IdleTimeout_ClosesSilentConnectionOnly()
+    {
+        var trace = new Trace();
+        var server = MultiConnServer.Start(trace, new MultiConnServerOptions { IdleTimeout = TimeSpan.FromMilliseconds(150) },
+            nameof(Server_IdleTimeout_ClosesSilentConnectionOnly));
+        using var silent = Connect(server);
+        try
+        {
+            await ServerClosed(trace, await ServerConn(trace, silent), CloseReason.IdleTimeout);
+
+            Assert.Equal(0, silent.Receive(new byte[1]));
+            Assert.Contains(trace.Events, e => e.Kind == TraceKind.Error && e.Note.StartsWith("IdleTimeout", StringComparison.Ordinal));
+            var result = await MultiConnClient.RunAsync(server.EndPoint, 3, trace).WaitAsync(s_wait);
+            Assert.True(result.AllEchoed, result.ToString());
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Stop_WithOpenConnections_EndsLoopAndClosesThem()
+    {
+        var trace = new Trace();
+        var server = MultiConnServer.Start(trace, new MultiConnServerOptions { SelectTimeout = null }, nameof(Stop_WithOpenConnections_EndsLoopAndClosesThem));
+        using var client = Connect(server);
+        client.Send("x"u8);
+        Assert.Equal("x"u8.ToArray(), ReceiveExactly(client, 1));
+
+        server.Stop();
+
+        Assert.False(server.IsRunning);
+        Assert.Null(server.Failure);
+        Assert.Equal(0, client.Receive(new byte[1]));
+        Assert.Equal(CloseReason.Stopped, Assert.Single(server.Stats.Connections).CloseReason);
+        await Task.CompletedTask;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Server_BothModes_EchoTheSame(bool naive)
+    {
+        var trace = new Trace();
+        var server = MultiConnServer.Start(trace, naive, $"{nameof(Server_BothModes_EchoTheSame)}{naive}");
+        try
+        {
+            var result = await MultiConnClient.RunAsync(server.EndPoint, 10, trace, options: new MultiConnClientOptions { Naive = naive }).WaitAsync(s_wait);
+
+            Assert.True(result.AllEchoed, result.ToString());
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task IdleConnections_FixedLoopWakesOnlyOnTimeouts_NaiveLoopSpins()
+    {
+        var window = TimeSpan.FromMilliseconds(300);
+        var options = new MultiConnServerOptions { SelectTimeout = TimeSpan.FromMilliseconds(50) };
+        long fixedWakeUps = await IdleWakeUps(options, window);
+        long naiveWakeUps = await IdleWakeUps(options with { Naive = true }, window);
+        output.WriteLine($"idle for {window.TotalMilliseconds} ms with 3 open connections: fixed {fixedWakeUps}, naive {naiveWakeUps} wake-ups");
+
+        // 300 ms / 50 ms = 6 timeouts; allow for scheduling jitter on a busy machine.
+        Assert.InRange(fixedWakeUps, 1, 12);
+        Assert.True(naiveWakeUps > 50 * fixedWakeUps, $"naive {naiveWakeUps} vs fixed {fixedWakeUps}");
+    }
+
+    private static async Task<long> IdleWakeUps(MultiConnServerOptions options, TimeSpan window)
+    {
+        var trace = new Trace();
+        var server = MultiConnServer.Start(trace, options, $"idle-wakeups-{options.Naive}");
+        var clients = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                clients.Add(Connect(server));
+            }
+            foreach (var client in clients)
+            {
+                await ServerConn(trace, client);
+            }
+            long before = server.Stats.WakeUps;
+            // A measuring window, not synchronisation: we count what the loop does while nothing happens.
+            await Task.Delay(window);
+            return server.Stats.WakeUps - before;
+        }
+        finally
+        {
+            server.Stop();
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+}
