@@ -1,0 +1,94 @@
+using System.Globalization;
+
+namespace NotebookRunner;
+
+/// <summary>
+/// Runs notebooks one after the other — a failing or malformed one does not stop the rest — and
+/// writes, per notebook, the executed .ipynb and its HTML page into one output folder.
+/// </summary>
+public sealed class CourseRunner
+{
+    private readonly string _outputDirectory;
+    private readonly TextWriter _progress;
+
+    /// <summary>Creates a runner writing into <paramref name="outputDirectory"/> and reporting to <paramref name="progress"/>.</summary>
+    public CourseRunner(string outputDirectory, TextWriter progress)
+    {
+        _outputDirectory = outputDirectory;
+        _progress = progress;
+    }
+
+    /// <summary>How long one cell may run.</summary>
+    public TimeSpan CellTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The notebooks <paramref name="path"/> names: itself if a file, else every *.ipynb in it, in name order.</summary>
+    public static IReadOnlyList<string> FindNotebooks(string path) =>
+        File.Exists(path)
+            ? [path]
+            : Directory.GetFiles(path, "*.ipynb").Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Runs every notebook in <paramref name="paths"/>; the results come back in the same order.</summary>
+    public async Task<IReadOnlyList<NotebookResult>> RunAsync(IEnumerable<string> paths)
+    {
+        var results = new List<NotebookResult>();
+        foreach (string path in paths)
+        {
+            results.Add(await RunNotebookAsync(path).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
+    /// <summary>Runs one notebook and writes its .ipynb and .html, also when a cell failed (the error is shown).</summary>
+    public async Task<NotebookResult> RunNotebookAsync(string path)
+    {
+        NotebookDocument notebook;
+        try
+        {
+            notebook = NotebookDocument.Load(path);
+        }
+        catch (NotebookFormatException e)
+        {
+            _progress.WriteLine($"{Path.GetFileName(path)}  refused: {e.Message}");
+            return NotebookResult.Refused(path, e.Message);
+        }
+
+        NotebookResult result = await new NotebookExecutor(_progress) { CellTimeout = CellTimeout }
+            .ExecuteAsync(notebook).ConfigureAwait(false);
+
+        Directory.CreateDirectory(_outputDirectory);
+        string stem = Path.GetFileNameWithoutExtension(path);
+        string ipynb = Path.Combine(_outputDirectory, stem + ".ipynb");
+        string html = Path.Combine(_outputDirectory, stem + ".html");
+        notebook.Save(ipynb);
+        await File.WriteAllTextAsync(html, HtmlPage.Render(notebook)).ConfigureAwait(false);
+
+        return new NotebookResult(result.Path, result.CodeCells, result.Cells, result.Seconds, result.Failure)
+        {
+            NotebookOutputPath = ipynb,
+            HtmlOutputPath = html,
+        };
+    }
+
+    /// <summary>Writes the table printed at the end of a run, then one line per failure.</summary>
+    public static void WriteSummary(IReadOnlyList<NotebookResult> results, TextWriter writer)
+    {
+        int width = Math.Max("notebook".Length, results.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
+        writer.WriteLine();
+        writer.WriteLine($"{"notebook".PadRight(width)}  {"cells",7}  {"seconds",7}  {"charts",6}  result");
+        foreach (NotebookResult r in results)
+        {
+            string cells = $"{r.Cells.Count(c => c.Succeeded)}/{r.CodeCells}";
+            string status = r.Succeeded ? "ok" : r.FailedCell is int n ? $"FAILED at cell {n}" : "REFUSED";
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Name.PadRight(width)}  {cells,7}  {r.Seconds,7:0.0}  {r.Charts,6}  {status}"));
+        }
+
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{results.Count} notebook(s), {results.Count(r => r.Succeeded)} ok, {results.Sum(r => r.Seconds):0.0} s"));
+        foreach (NotebookResult failed in results.Where(r => !r.Succeeded))
+        {
+            writer.WriteLine($"FAILED {failed.Failure}");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text;
+using Markdig;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
+
+namespace NotebookRunner;
+
+/// <summary>
+/// Renders an executed notebook as one self-contained HTML page: markdown through Markdig, code
+/// shown as code, every output, and charts drawn by the plotly.js Plotly.NET carries (included
+/// once, before the first chart), so the page needs no network. It reads only the .ipynb, so a
+/// later <c>export</c> command can render any executed notebook the same way.
+/// </summary>
+public static class HtmlPage
+{
+    private static readonly MarkdownPipeline s_markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
+
+    /// <summary>The page for <paramref name="notebook"/> with the outputs its cells hold.</summary>
+    public static string Render(NotebookDocument notebook)
+    {
+        var body = new StringBuilder();
+        bool hasCharts = false;
+        foreach (NotebookCell cell in notebook.Cells)
+        {
+            if (cell.IsCode)
+            {
+                hasCharts |= RenderCode(cell, body);
+            }
+            else if (cell.CellType == "markdown")
+            {
+                body.Append("<section class=\"markdown\">").Append(RenderMarkdown(cell.Source)).Append("</section>\n");
+            }
+        }
+
+        var page = new StringBuilder();
+        page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            .Append("<title>").Append(Encode(Title(notebook))).Append("</title>\n")
+            .Append("<style>").Append(PageStyle.Css).Append("</style>\n");
+        if (hasCharts)
+        {
+            // "</script" inside the library's own strings would end the inline script early.
+            page.Append("<script>").Append(ChartFormatter.PlotlyJs.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase))
+                .Append("</script>\n");
+        }
+
+        page.Append("</head>\n<body>\n<main>\n").Append(body).Append("</main>\n</body>\n</html>\n");
+        return page.ToString();
+    }
+
+    /// <summary>Markdown to HTML, with links to sibling notebooks pointed at their pages.</summary>
+    public static string RenderMarkdown(string markdown)
+    {
+        MarkdownDocument document = Markdown.Parse(markdown, s_markdown);
+        foreach (LinkInline link in document.Descendants<LinkInline>())
+        {
+            if (link.Url is { } url && !url.Contains("://", StringComparison.Ordinal)
+                && url.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase))
+            {
+                link.Url = Path.GetFileNameWithoutExtension(url) + ".html";
+            }
+        }
+
+        return document.ToHtml(s_markdown);
+    }
+
+    private static bool RenderCode(NotebookCell cell, StringBuilder body)
+    {
+        bool hasCharts = false;
+        string prompt = cell.ExecutionCount is int n ? $"[{n}]" : "[ ]";
+        body.Append("<section class=\"code\">\n<div class=\"prompt\">").Append(prompt).Append("</div>")
+            .Append("<pre class=\"source\"><code class=\"language-csharp\">").Append(Encode(cell.Source)).Append("</code></pre>\n");
+        foreach (CellOutput output in cell.Outputs)
+        {
+            switch (output.OutputType)
+            {
+                case "stream":
+                    body.Append("<pre class=\"output stream ").Append(output.StreamName).Append("\">")
+                        .Append(Encode(output.Text)).Append("</pre>\n");
+                    break;
+                case "display_data":
+                case "execute_result":
+                    if (output.Data.TryGetValue(MimeBundle.Html, out string? html))
+                    {
+                        hasCharts |= html.Contains("Plotly.newPlot", StringComparison.Ordinal);
+                        body.Append("<div class=\"output html\">").Append(html).Append("</div>\n");
+                    }
+                    else if (output.Data.TryGetValue(MimeBundle.PlainText, out string? text))
+                    {
+                        body.Append("<pre class=\"output text\">").Append(Encode(text)).Append("</pre>\n");
+                    }
+
+                    break;
+                case "error":
+                    body.Append("<pre class=\"output error\"><strong>").Append(Encode(output.ErrorName)).Append("</strong>: ")
+                        .Append(Encode(output.ErrorValue)).Append('\n')
+                        .Append(Encode(string.Join('\n', output.Traceback.Where(l => !output.ErrorValue.Contains(l, StringComparison.Ordinal)))))
+                        .Append("</pre>\n");
+                    break;
+            }
+        }
+
+        body.Append("</section>\n");
+        return hasCharts;
+    }
+
+    private static string Title(NotebookDocument notebook)
+    {
+        foreach (NotebookCell cell in notebook.Cells.Where(c => c.CellType == "markdown"))
+        {
+            string? heading = cell.Source.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith('#'));
+            if (heading is not null)
+            {
+                return heading.TrimStart('#').Trim();
+            }
+        }
+
+        return Path.GetFileNameWithoutExtension(notebook.Path);
+    }
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}

@@ -1,0 +1,30 @@
+namespace NotebookRunner;
+
+/// <summary>The stylesheet of the rendered pages: a readable column, code on grey, outputs under a rule.</summary>
+internal static class PageStyle
+{
+    /// <summary>The CSS, inlined into each page so it stays a single file.</summary>
+    public const string Css = """
+
+        body { margin: 0; background: #fafafa; color: #1f2328; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+        main { max-width: 980px; margin: 0 auto; padding: 24px 32px 64px; background: #fff; min-height: 100vh; box-shadow: 0 0 12px rgba(0,0,0,.06); }
+        h1, h2, h3 { line-height: 1.25; margin: 1.4em 0 .5em; }
+        h1 { font-size: 2em; border-bottom: 1px solid #d0d7de; padding-bottom: .3em; }
+        a { color: #0969da; }
+        code, pre { font: 13.5px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }
+        :not(pre) > code { background: #eff1f3; padding: .1em .35em; border-radius: 4px; }
+        section.code { margin: 16px 0 20px; }
+        .prompt { color: #8c959f; font: 12px ui-monospace, monospace; margin-bottom: 2px; }
+        pre.source { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: 10px 14px; overflow-x: auto; margin: 0; }
+        .output { margin: 6px 0 0; padding: 4px 0 4px 14px; border-left: 3px solid #d0d7de; overflow-x: auto; }
+        pre.output { white-space: pre-wrap; }
+        pre.stderr { background: #fff5f5; border-left-color: #f0b4b4; }
+        pre.error { background: #ffebe9; border-left-color: #cf222e; color: #82071e; padding: 8px 14px; }
+        table { border-collapse: collapse; margin: 8px 0; font-size: 14px; }
+        th, td { border: 1px solid #d0d7de; padding: 3px 10px; text-align: left; vertical-align: top; }
+        th { background: #f6f8fa; }
+        .output table td pre, .output .dni-plaintext pre { margin: 0; }
+        blockquote { margin: 0; padding: 0 1em; color: #59636e; border-left: 4px solid #d0d7de; }
+
+        """;
+}
