@@ -1,0 +1,113 @@
+using System.Net.Sockets;
+using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Tracing;
+
+namespace SocketsNotebooks.AppProtocol;
+
+/// <summary>
+/// One client of the <see cref="AppServer"/>: the tutorial's <c>libserver.Message</c>. The selector
+/// key carries it as data; <see cref="ProcessEvents"/> hands a ready socket to <see cref="Read"/>
+/// or <see cref="Write"/>, and only those two look at the state. Parsing lives in the
+/// <see cref="MessageDecoder"/>, so this class only moves bytes.
+/// </summary>
+internal sealed class AppServerConnection
+{
+    private readonly AppServer _server;
+    private readonly MessageDecoder _decoder;
+    private readonly OutBuffer _sendBuffer = new();
+    private int _recvs;
+    private bool _responseCreated;
+
+    public AppServerConnection(AppServer server, TracedSocket socket, long nowMs)
+    {
+        _server = server;
+        Socket = socket;
+        Peer = PythonRepr.Address(socket.RemoteEndPoint);
+        _decoder = new MessageDecoder(server.Limits);
+        LastActivityMs = nowMs;
+    }
+
+    public TracedSocket Socket { get; }
+
+    /// <summary>The tutorial's <c>addr</c>, kept because a reset socket may no longer say who its peer was.</summary>
+    public string Peer { get; }
+
+    public long LastActivityMs { get; private set; }
+
+    public Message? Request { get; private set; }
+
+    /// <summary>Whether the selector should watch for <c>EVENT_WRITE</c>: only while something waits to be sent.</summary>
+    public SelectorEvents Interest => Request is null ? SelectorEvents.Read : SelectorEvents.Write;
+
+    /// <summary>Whether a stall now would cut a message short (for the idle timeout's message).</summary>
+    public string Progress => Request is not null ? $"response, {_sendBuffer.Length} bytes unsent" : _decoder.ToString();
+
+    /// <summary>
+    /// The tutorial's <c>process_events</c>. Returns why the connection should close now, or null
+    /// to keep it; a broken message throws <see cref="ProtocolException"/>.
+    /// </summary>
+    public AppCloseReason? ProcessEvents(SelectorEvents mask, Span<byte> receiveBuffer, long nowMs)
+    {
+        if ((mask & SelectorEvents.Read) != 0 && !Read(receiveBuffer, nowMs))
+        {
+            return AppCloseReason.PeerClosed;
+        }
+        if ((mask & SelectorEvents.Write) != 0 && Write(nowMs))
+        {
+            return AppCloseReason.Answered;
+        }
+        return null;
+    }
+
+    // The tutorial's read(): recv, then let the decoder work through proto header, JSON header
+    // and content; the request is complete only when the decoder says so.
+    // Returns false when the peer closed between messages.
+    private bool Read(Span<byte> receiveBuffer, long nowMs)
+    {
+        if (Request is not null)
+        {
+            return true;
+        }
+        int received = Socket.Receive(receiveBuffer);
+        if (received == 0)
+        {
+            // FIN. Mid-message this is a truncated request (Complete throws); between messages the
+            // peer simply left without asking anything.
+            _decoder.Complete();
+            return false;
+        }
+        LastActivityMs = nowMs;
+        var parts = _decoder.Feed(receiveBuffer[..received]);
+        _server.RecordAnatomy(RecvAnatomy.From(Socket.Conn, Side.Server, ++_recvs, parts, _decoder));
+        if (_decoder.TryReadMessage(out var request))
+        {
+            // One request per connection, as in the tutorial: anything after it is not read.
+            Request = request;
+            _server.LogRequest(this, request);
+        }
+        return true;
+    }
+
+    // The tutorial's write(): create the response once, then send what the OS takes.
+    // Returns true once the whole response is sent (the tutorial closes then).
+    private bool Write(long nowMs)
+    {
+        if (Request is null)
+        {
+            return false;
+        }
+        if (!_responseCreated)
+        {
+            _sendBuffer.Write(_server.CreateResponse(Request));
+            _responseCreated = true;
+            _server.Log($"Sending {PythonBytes.Repr(_sendBuffer.Pending)} to {Peer}");
+        }
+        int sent = Socket.Send(_sendBuffer.Pending);
+        _sendBuffer.Consume(sent);
+        if (sent > 0)
+        {
+            LastActivityMs = nowMs;
+        }
+        return _sendBuffer.Length == 0;
+    }
+}

@@ -1,0 +1,25 @@
+using System.Net;
+
+namespace SocketsNotebooks.AppProtocol;
+
+/// <summary>Settings of an <see cref="AppServer"/>; the defaults suit a notebook.</summary>
+public sealed record AppServerOptions
+{
+    /// <summary>Where to listen (default 127.0.0.1, port 0 = a free port chosen by the OS).</summary>
+    public IPEndPoint EndPoint { get; init; } = new(IPAddress.Loopback, 0);
+
+    /// <summary>The protocol's limits: content and header size, idle timeout.</summary>
+    public MessageLimits Limits { get; init; } = MessageLimits.Default;
+
+    /// <summary>The application that answers requests (default: the tutorial's search app).</summary>
+    public SearchApp? App { get; init; }
+
+    /// <summary>The <c>recv()</c> buffer size (the tutorial's 4096).</summary>
+    public int ReceiveSize { get; init; } = 4096;
+
+    /// <summary>The listen backlog (many clients may connect at once in a benchmark).</summary>
+    public int Backlog { get; init; } = 1024;
+
+    /// <summary>Receives the tutorial's log lines (<c>Accepted connection from ...</c>); the CLI prints them.</summary>
+    public Action<string>? Log { get; init; }
+}

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Text;
+using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.Tracing;
+using Xunit.Abstractions;
+using Trace = SocketsNotebooks.Tracing.Trace;
+
+namespace SocketsNotebooks.Tests.AppProtocol;
+
+public sealed class AppServerTests(ITestOutputHelper output)
+{
+    private static readonly AppClientOptions s_client = new() { Timeout = TimeSpan.FromSeconds(15) };
+
+    [Fact]
+    public void Search_Morpheus_AnswersTheRabbit()
+    {
+        var trace = new Trace();
+        var server = AppServer.Start(trace, name: nameof(Search_Morpheus_AnswersTheRabbit));
+        try
+        {
+            var exchange = AppClient.Search(server.EndPoint, "morpheus", trace, s_client);
+
+            Assert.Equal(AppCloseReason.Answered, exchange.Outcome);
+            Assert.Equal("Follow the white rabbit. 🐰", exchange.Result);
+            Assert.Contains(server.Closed, c => c.Conn == exchange.Conn && c.Reason == AppCloseReason.Answered);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public void Server_PythonRequestBytes_AnswersWithPythonResponseBytes()
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            return; // The golden response says byteorder little: the Python server ran on a little-endian machine.
+        }
+        var trace = new Trace();
+        var server = AppServer.Start(trace, name: nameof(Server_PythonRequestBytes_AnswersWithPythonResponseBytes));
+        try
+        {
+            var exchange = AppClient.SendRaw(server.EndPoint, GoldenBytes.MorpheusRequest, trace, s_client);
+
+            Assert.Equal(GoldenBytes.MorpheusResponse, exchange.Response!.ToBytes());
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Theory]
+    [InlineData("binary", "x", "First 10 bytes of request: binaryx")]
+    [InlineData("", "", "First 10 bytes of request: ")]
+    public void Request_Binary_AnswersFirstTenBytes(string action, string value, string expected)
+    {
+        var trace = new Trace();
+        var server = AppServer.Start(trace, name: nameof(Request_Binary_AnswersFirstTenBytes) + action);
+        try
+        {
+            var exchange = AppClient.Request(server.EndPoint, action, value, trace, s_client);
+
+            Assert.Equal(Message.ServerBinaryType, exchange.Response!.Header.ContentType);
+            Assert.Equal(expected, Encoding.UTF8.GetString(exchange.Response.Content.Span));
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public void Server_EmptyJsonContent_Answered()
+    {
+        var trace = new Trace();
+        var server = AppServer.Start(trace, name: nameof(Server_EmptyJsonContent_Answered));
+        try
+        {
+            var exchange = AppClient.Send(server.EndPoint, Message.Create([], "text/json", "utf-8"), trace, s_client);
+
+            Assert.Equal("Error: empty request.", exchange.Result);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public void Relay_200ConcurrentClientsInOneBytePieces_AllAnsweredCorrectly()
+    {
+        var trace = new Trace();
+        var server = AppServer.Start(trace, name: nameof(Relay_200ConcurrentClientsInOneBytePieces_AllAnsweredCorrectly));
+        var relay = Relay.Start(server.EndPoint, Pieces.Fixed(1), trace, delay: TimeSpan.Zero,
+            name: nameof(Relay_200ConcurrentClientsInOneBytePieces_AllAnsweredCorrectly) + "-relay");
+        try
+        {
+            string[] values = [.. Enumerable.Range(0, 200).Select(i => (i % 4) switch { 0 => "morpheus", 1 => "ring", 2 => "🐶", _ => $"word{i}🐰" })];
+            var watch = Stopwatch.StartNew();
+
+            var exchanges = AppClient.SendMany(relay.EndPoint, [.. values.Select(v => AppClient.JsonRequest("search", v).ToBytes())], trace,
+                s_client with { Timeout = TimeSpan.FromSeconds(60) });
+
+            output.WriteLine($"200 clients through a 1-byte relay: {watch.ElapsedMilliseconds} ms, {trace.Recvs(Side.Server).Count} server recvs");
+            for (int i = 0; i < values.Length; i++)
+            {
+                string expected = new SearchApp().Search(values[i]);
+                Assert.True(expected == exchanges[i].Result, $"client {i}: {exchanges[i]}");
+            }
+            // The relay really cut the requests: every server recv carried a single byte.
+            Assert.All(trace.Recvs(Side.Server).Where(r => r.Moved > 0), r => Assert.Equal(1, r.Moved));
+            Assert.Equal(200, server.Answered);
+        }
+        finally
+        {
+            relay.Stop();
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public void Server_BadClientsAmongGood_ClosesOnlyTheBadOnes()
+    {
+        var trace = new Trace();
+        var limits = new MessageLimits { IdleTimeout = TimeSpan.FromMilliseconds(300) };
+        var server = AppServer.Start(trace, limits, name: nameof(Server_BadClientsAmongGood_ClosesOnlyTheBadOnes));
+        try
+        {
+            byte[] good = AppClient.JsonRequest("search", "ring").ToBytes();
+            var bad = new Dictionary<ProtocolError, byte[]>
+            {
+                [ProtocolError.ContentTooLong] = GoldenBytes.Frame(
+                    """{"byteorder": "little", "content-type": "binary/x", "content-encoding": "binary", "content-length": 2147483648}""", "abc"),
+                [ProtocolError.InvalidJson] = GoldenBytes.Frame("""{"byteorder": "little", "content-type": """, "abc"),
+                [ProtocolError.MissingKey] = GoldenBytes.Frame("""{"byteorder": "little", "content-type": "text/json"}""", "abc"),
+                [ProtocolError.InvalidContent] = GoldenBytes.Frame(
+                    """{"byteorder": "little", "content-type": "text/json", "content-encoding": "utf-8", "content-length": 5}""", "[1,2]"),
+                // A stalled sender: half a message, then silence.
+                [ProtocolError.IdleTimeout] = good[..50],
+            };
+            byte[][] requests = [.. Enumerable.Repeat(good, 20), .. bad.Values, .. Enumerable.Repeat(good, 20)];
+
+            var exchanges = AppClient.SendMany(server.EndPoint, requests, trace, s_client);
+
+            Assert.All(exchanges.Take(20).Concat(exchanges.Skip(20 + bad.Count)),
+                e => Assert.Equal("In the caves beneath the Misty Mountains. 💍", e.Result));
+            var refused = exchanges.Skip(20).Take(bad.Count).ToArray();
+            Assert.All(refused, e => Assert.False(e.Answered, e.ToString()));
+            foreach (var (error, exchange) in bad.Keys.Zip(refused))
+            {
+                var closed = Assert.Single(server.Closed, c => c.Conn == exchange.Conn);
+                Assert.Equal(AppCloseReason.ProtocolError, closed.Reason);
+                Assert.Equal(error, closed.Error);
+                Assert.Contains(trace.Events, e => e.Conn == exchange.Conn && e.Side == Side.Server && e.Kind == TraceKind.Error && e.Note.StartsWith(error.ToString()));
+                output.WriteLine($"{error}: {closed.Detail}");
+            }
+            Assert.True(server.IsRunning);
+            Assert.Equal("Follow the white rabbit. 🐰", AppClient.Search(server.EndPoint, "morpheus", trace, s_client).Result);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public void Server_ActionThatThrows_ClosesOnlyThatConnection()
+    {
+        var trace = new Trace();
+        var server = AppServer.Start(trace, name: nameof(Server_ActionThatThrows_ClosesOnlyThatConnection));
+        try
+        {
+            server.App.Actions["boom"] = _ => throw new InvalidOperationException("kaboom");
+
+            var failed = AppClient.Send(server.EndPoint, AppClient.JsonRequest("boom", "x"), trace, s_client);
+            var fine = AppClient.Search(server.EndPoint, "🐶", trace, s_client);
+
+            Assert.False(failed.Answered);
+            Assert.Contains(server.Closed, c => c.Conn == failed.Conn && c.Reason == AppCloseReason.AppError && c.Detail.Contains("kaboom"));
+            Assert.Equal("🐾 Playing ball! 🏐", fine.Result);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public void Server_RecvsThroughRelay_AnatomyAddsUpToTheRequest()
+    {
+        var trace = new Trace();
+        var server = AppServer.Start(trace, name: nameof(Server_RecvsThroughRelay_AnatomyAddsUpToTheRequest));
+        var relay = Relay.Start(server.EndPoint, Pieces.Fixed(16), trace, name: nameof(Server_RecvsThroughRelay_AnatomyAddsUpToTheRequest) + "-relay");
+        try
+        {
+            var exchange = AppClient.Search(relay.EndPoint, "morpheus", trace, s_client);
+
+            var rows = server.Anatomy.Where(r => r.Conn == exchange.Conn).ToArray();
+            Assert.Equal((2, 103, 41), (rows.Sum(r => r.ProtoHeader), rows.Sum(r => r.JsonHeader), rows.Sum(r => r.Content)));
+            Assert.Equal(10, rows.Length); // 146 bytes in 16-byte pieces
+            Assert.True(rows[^1].Complete);
+            Assert.Equal(new RecvAnatomy(exchange.Conn, Side.Server, 1, 2, 14, 0, false, "JsonHeader: 14 of 103 bytes"), rows[0]);
+        }
+        finally
+        {
+            relay.Stop();
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Stop_WithOpenConnection_RecordsStopped()
+    {
+        var trace = new Trace();
+        var server = AppServer.Start(trace, name: nameof(Stop_WithOpenConnection_RecordsStopped));
+        var client = TracedSocket.Tcp(trace, Side.Client);
+        try
+        {
+            client.Connect(server.EndPoint);
+            await trace.WaitForAsync(e => e.Kind == TraceKind.Accept, TimeSpan.FromSeconds(5));
+
+            server.Stop();
+
+            Assert.False(server.IsRunning);
+            Assert.Contains(server.Closed, c => c.Reason == AppCloseReason.Stopped);
+        }
+        finally
+        {
+            client.Close();
+            server.Stop();
+        }
+    }
+}
