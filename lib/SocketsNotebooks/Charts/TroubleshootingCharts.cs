@@ -1,0 +1,105 @@
+using Plotly.NET;
+using SocketsNotebooks.Troubleshooting;
+
+namespace SocketsNotebooks.Charts;
+
+/// <summary>Charts for section 4: the buffers filling up under a reader that does not read, then draining.</summary>
+public static class TroubleshootingCharts
+{
+    /// <summary>
+    /// Bytes each <c>send()</c> took (bars, left axis) and the running total (line, right axis). The total climbs,
+    /// then goes flat once both kernels' buffers are full; the red marks are the calls that got WouldBlock.
+    /// </summary>
+    public static GenericChart Sends(IReadOnlyList<SendAttempt> sends, string title = "Filling the buffers: bytes taken by each send()")
+    {
+        ArgumentNullException.ThrowIfNull(sends);
+        var perSend = new Trace("bar");
+        perSend.SetProperty("name", "bytes taken by this send()");
+        perSend.SetProperty("x", sends.Select(s => s.Call).ToArray());
+        perSend.SetProperty("y", sends.Select(s => s.Accepted).ToArray());
+        perSend.SetProperty("hovertext", sends.Select(s => $"send #{s.Call}: {s.Accepted} of {s.Asked} bytes ({s.Result})").ToArray());
+        perSend.SetProperty("hoverinfo", "text");
+        perSend.SetProperty("marker", new Dictionary<string, object> { ["color"] = sends.Select(s => s.Result == "ok" ? "#4C78A8" : "#F58518").ToArray() });
+
+        var total = new Trace("scatter");
+        total.SetProperty("name", "running total (bytes sitting in the buffers)");
+        total.SetProperty("x", sends.Select(s => s.Call).ToArray());
+        total.SetProperty("y", sends.Select(s => s.Total).ToArray());
+        total.SetProperty("yaxis", "y2");
+        total.SetProperty("mode", "lines");
+        total.SetProperty("line", new Dictionary<string, object> { ["color"] = "#54A24B", ["width"] = 3 });
+        total.SetProperty("hovertext", sends.Select(s => $"after send #{s.Call}: {s.Total:N0} bytes accepted in all").ToArray());
+        total.SetProperty("hoverinfo", "text");
+
+        var blocked = sends.Where(s => s.Result == "WouldBlock").ToArray();
+        var wouldBlock = new Trace("scatter");
+        wouldBlock.SetProperty("name", "WouldBlock (0 bytes taken)");
+        wouldBlock.SetProperty("x", blocked.Select(s => s.Call).ToArray());
+        wouldBlock.SetProperty("y", blocked.Select(_ => 0).ToArray());
+        wouldBlock.SetProperty("mode", "markers");
+        wouldBlock.SetProperty("marker", new Dictionary<string, object> { ["color"] = "#E45756", ["symbol"] = "x", ["size"] = 10 });
+        wouldBlock.SetProperty("hovertext", blocked.Select(s => $"send #{s.Call}: WouldBlock, buffers full at {s.Total:N0} bytes").ToArray());
+        wouldBlock.SetProperty("hoverinfo", "text");
+
+        return WithLayout(GenericChart.ofTraceObjects(true, new[] { perSend, total, wouldBlock }), title,
+            "send() call", "bytes taken by one send()",
+            new Dictionary<string, object>
+            {
+                ["title"] = Text("bytes accepted in all"),
+                ["overlaying"] = "y",
+                ["side"] = "right",
+                ["rangemode"] = "tozero",
+            });
+    }
+
+    /// <summary>
+    /// The drain after the server starts reading: the server's Recv-Q and the client's Send-Q falling to zero while
+    /// the bytes the server has read climb to the total that was stuck.
+    /// </summary>
+    public static GenericChart Drain(IReadOnlyList<QueueSample> samples, string title = "Draining: the server reads, the queues empty")
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var x = samples.Select(s => s.TimeMs).ToArray();
+        var traces = new[]
+        {
+            Line("server Recv-Q (received, not read yet)", x, samples.Select(s => (long)s.ServerRecvQ), "#4C78A8",
+                samples.Select(s => $"{s.TimeMs:0.#} ms: server Recv-Q {s.ServerRecvQ:N0} bytes")),
+            Line("client Send-Q (sent, not acknowledged yet)", x, samples.Select(s => (long)s.ClientSendQ), "#F58518",
+                samples.Select(s => $"{s.TimeMs:0.#} ms: client Send-Q {s.ClientSendQ:N0} bytes")),
+            Line("bytes the server has read", x, samples.Select(s => s.ServerBytesRead), "#54A24B",
+                samples.Select(s => $"{s.TimeMs:0.#} ms: server has read {s.ServerBytesRead:N0} bytes")),
+        };
+        return WithLayout(GenericChart.ofTraceObjects(true, traces), title, "milliseconds since the server started reading", "bytes", null);
+    }
+
+    private static Trace Line(string name, double[] x, IEnumerable<long> y, string color, IEnumerable<string> hover)
+    {
+        var line = new Trace("scatter");
+        line.SetProperty("name", name);
+        line.SetProperty("x", x);
+        line.SetProperty("y", y.ToArray());
+        line.SetProperty("mode", "lines+markers");
+        line.SetProperty("line", new Dictionary<string, object> { ["color"] = color });
+        line.SetProperty("marker", new Dictionary<string, object> { ["size"] = 4 });
+        line.SetProperty("hovertext", hover.ToArray());
+        line.SetProperty("hoverinfo", "text");
+        return line;
+    }
+
+    private static GenericChart WithLayout(GenericChart chart, string title, string xTitle, string yTitle, Dictionary<string, object>? yAxis2)
+    {
+        var layout = new Layout();
+        layout.SetProperty("title", Text(title));
+        layout.SetProperty("xaxis", new Dictionary<string, object> { ["title"] = Text(xTitle) });
+        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = Text(yTitle), ["rangemode"] = "tozero" });
+        if (yAxis2 is not null)
+        {
+            layout.SetProperty("yaxis2", yAxis2);
+        }
+        layout.SetProperty("legend", new Dictionary<string, object> { ["orientation"] = "h", ["y"] = -0.25 });
+        layout.SetProperty("height", 450);
+        return GenericChart.addLayout(layout, chart);
+    }
+
+    private static Dictionary<string, object> Text(string text) => new() { ["text"] = text };
+}

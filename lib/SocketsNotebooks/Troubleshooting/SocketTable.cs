@@ -1,0 +1,62 @@
+using System.Net.NetworkInformation;
+
+namespace SocketsNotebooks.Troubleshooting;
+
+/// <summary>
+/// A <c>netstat -tan</c> / <c>ss -tan</c> you can call from a cell: every TCP socket on this machine,
+/// with its state and, on Linux, its receive and send queues.
+/// </summary>
+public static class SocketTable
+{
+    /// <summary>The <see cref="SocketRow.Source"/> of rows from the portable fallback, which has no queue sizes.</summary>
+    public const string PortableSource = "IPGlobalProperties (no queues)";
+
+    /// <summary>Whether this machine reports queue sizes (Linux's /proc/net/tcp is there).</summary>
+    public static bool HasQueues => File.Exists(ProcNetTcp.Tcp4Path);
+
+    /// <summary>
+    /// The sockets right now, optionally only those whose local or remote port is <paramref name="port"/>;
+    /// listeners first, then by local port. On Linux from /proc/net/tcp(6) with Recv-Q and Send-Q;
+    /// elsewhere from the BCL's <see cref="IPGlobalProperties"/>, whose rows leave the queues empty.
+    /// </summary>
+    public static IReadOnlyList<SocketRow> Snapshot(int? port = null)
+    {
+        var rows = HasQueues ? ProcNetTcp.ReadLive() : Portable();
+        return rows
+            .Where(r => port is null || r.Involves(port.Value))
+            .OrderBy(r => r.State == "LISTEN" ? 0 : 1)
+            .ThenBy(r => r.LocalPort())
+            .ThenBy(r => r.RemotePort())
+            .ToArray();
+    }
+
+    private static IReadOnlyList<SocketRow> Portable()
+    {
+        var properties = IPGlobalProperties.GetIPGlobalProperties();
+        var listeners = properties.GetActiveTcpListeners()
+            .Select(l => new SocketRow(Proto(l.AddressFamily), l.ToString(), "0.0.0.0:0", "LISTEN", null, null, PortableSource));
+        var connections = properties.GetActiveTcpConnections()
+            .Select(c => new SocketRow(Proto(c.LocalEndPoint.AddressFamily), c.LocalEndPoint.ToString(), c.RemoteEndPoint.ToString(),
+                StateName(c.State), null, null, PortableSource));
+        return listeners.Concat(connections).ToArray();
+    }
+
+    private static string Proto(System.Net.Sockets.AddressFamily family) =>
+        family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "tcp6" : "tcp";
+
+    private static string StateName(TcpState state) => state switch
+    {
+        TcpState.Listen => "LISTEN",
+        TcpState.SynSent => "SYN_SENT",
+        TcpState.SynReceived => "SYN_RECV",
+        TcpState.Established => "ESTABLISHED",
+        TcpState.FinWait1 => "FIN_WAIT1",
+        TcpState.FinWait2 => "FIN_WAIT2",
+        TcpState.CloseWait => "CLOSE_WAIT",
+        TcpState.Closing => "CLOSING",
+        TcpState.LastAck => "LAST_ACK",
+        TcpState.TimeWait => "TIME_WAIT",
+        TcpState.Closed => "CLOSE",
+        _ => state.ToString().ToUpperInvariant(),
+    };
+}

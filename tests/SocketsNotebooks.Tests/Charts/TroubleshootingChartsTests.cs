@@ -1,0 +1,41 @@
+using Plotly.NET;
+using SocketsNotebooks.Charts;
+using SocketsNotebooks.Troubleshooting;
+
+namespace SocketsNotebooks.Tests.Charts;
+
+public sealed class TroubleshootingChartsTests
+{
+    [Fact]
+    public void Sends_FillWithWouldBlocks_BarsTotalLineAndWouldBlockMarks()
+    {
+        SendAttempt[] sends =
+        [
+            new(1, 100, 100, 100, "ok"),
+            new(2, 100, 40, 140, "partial"),
+            new(3, 100, 0, 140, "WouldBlock"),
+        ];
+
+        var chart = TroubleshootingCharts.Sends(sends);
+        string html = GenericChart.toChartHTML(chart);
+
+        Assert.Equal(3, GenericChart.countTrace(chart));
+        Assert.Contains("\"yaxis2\"", html, StringComparison.Ordinal);
+        Assert.Contains("send #2: 40 of 100 bytes (partial)", html, StringComparison.Ordinal);
+        Assert.Contains("send #3: WouldBlock", html, StringComparison.Ordinal);
+        Assert.Contains("Filling the buffers", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Drain_Samples_ThreeLinesWithHoverText()
+    {
+        QueueSample[] samples = [new(0, 300, 200, 0), new(5, 100, 0, 400), new(10, 0, 0, 500)];
+
+        var chart = TroubleshootingCharts.Drain(samples);
+        string html = GenericChart.toChartHTML(chart);
+
+        Assert.Equal(3, GenericChart.countTrace(chart));
+        Assert.Contains("5 ms: server Recv-Q 100 bytes", html, StringComparison.Ordinal);
+        Assert.Contains("milliseconds since the server started reading", html, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using SocketsNotebooks.Troubleshooting;
+
+namespace SocketsNotebooks.Tests.Troubleshooting;
+
+public sealed class SocketTableTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(2);
+
+    private static Socket Listener()
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        return listener;
+    }
+
+    [Fact]
+    public void Snapshot_ListeningSocket_ShowsListenRowForItsPort()
+    {
+        using var listener = Listener();
+        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+
+        var rows = SocketTable.Snapshot(port);
+
+        var row = Assert.Single(rows);
+        Assert.Equal(("tcp", $"127.0.0.1:{port}", "LISTEN"), (row.Proto, row.Local, row.State));
+    }
+
+    [Fact]
+    public void Snapshot_FilteredByPort_OnlyRowsInvolvingThatPort()
+    {
+        using var listener = Listener();
+        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint!);
+        using var server = listener.Accept();
+
+        var rows = SocketTable.Snapshot(port);
+
+        Assert.All(rows, r => Assert.True(r.Involves(port)));
+        Assert.Equal(["ESTABLISHED", "ESTABLISHED", "LISTEN"], rows.Select(r => r.State).Order());
+        Assert.Equal("LISTEN", rows[0].State);
+    }
+
+    [Fact]
+    public void Snapshot_PeerThatDoesNotRead_ServerRowShowsBytesInRecvQ()
+    {
+        Assert.True(SocketTable.HasQueues == OperatingSystem.IsLinux());
+        if (!SocketTable.HasQueues)
+        {
+            return; // Only Linux reports queue sizes; elsewhere the rows say so (see the portable test below).
+        }
+        using var listener = Listener();
+        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint!);
+        using var server = listener.Accept();
+        int clientPort = ((IPEndPoint)client.LocalEndPoint!).Port;
+
+        client.Send(new byte[1234]);
+
+        // The bytes cross loopback at once, but the table is only read on demand: look again until they show, bounded.
+        SocketRow? serverRow = null;
+        var clock = Stopwatch.StartNew();
+        while (serverRow?.RecvQ != 1234 && clock.Elapsed < s_timeout)
+        {
+            serverRow = SocketTable.Snapshot(port).SingleOrDefault(r => r.LocalPort() == port && r.RemotePort() == clientPort);
+        }
+        Assert.NotNull(serverRow);
+        Assert.Equal(("ESTABLISHED", 1234, 0, "/proc/net/tcp"), (serverRow.State, serverRow.RecvQ, serverRow.SendQ, serverRow.Source));
+    }
+
+    [Fact]
+    public void Snapshot_ClosedPortOnly_NoRows()
+    {
+        int port = ErrorDemos.FreePort();
+
+        Assert.DoesNotContain(SocketTable.Snapshot(port), r => r.State is "LISTEN" or "ESTABLISHED");
+    }
+}
