@@ -21,12 +21,20 @@ public abstract class BackgroundServer : IDisposable, IAsyncDisposable
     private TracedSocket? _listener;
     private Task _loop = Task.CompletedTask;
 
-    /// <summary>Sets the name and trace; a derived class then calls <see cref="Start"/>.</summary>
-    protected BackgroundServer(string name, Trace trace)
+    /// <summary>
+    /// Sets the name and trace; a derived class then calls <see cref="Start"/>. <paramref name="side"/>
+    /// is the side its listener and loop record as (the relay records as <see cref="Side.Relay"/>,
+    /// so a chart of the server's calls does not pick up the relay's).
+    /// </summary>
+    protected BackgroundServer(string name, Trace trace, Side side = Side.Server)
     {
         Name = name ?? throw new ArgumentNullException(nameof(name));
         Trace = trace ?? throw new ArgumentNullException(nameof(trace));
+        Side = side;
     }
+
+    /// <summary>The side this server's own sockets record as.</summary>
+    protected Side Side { get; }
 
     /// <summary>The name this server runs under; starting another with the same name replaces it.</summary>
     public string Name { get; }
@@ -92,9 +100,18 @@ public abstract class BackgroundServer : IDisposable, IAsyncDisposable
         }
         previous?.Stop();
 
-        _listener = TracedSocket.Tcp(Trace, Side.Server, endPoint.AddressFamily);
-        _listener.Bind(endPoint);
-        _listener.Listen(backlog);
+        _listener = TracedSocket.Tcp(Trace, Side, endPoint.AddressFamily);
+        try
+        {
+            _listener.Bind(endPoint);
+            _listener.Listen(backlog);
+        }
+        catch
+        {
+            // A port already taken must not leave a half-made listener behind.
+            _listener.Close("bind or listen failed");
+            throw;
+        }
         lock (s_running)
         {
             s_running[Name] = this;
@@ -138,7 +155,7 @@ public abstract class BackgroundServer : IDisposable, IAsyncDisposable
         }
         if (!_loop.Wait(s_stopTimeout))
         {
-            Trace.Record(0, Side.Server, TraceKind.Error, 0, 0, note: $"{Name}: loop did not end within {s_stopTimeout.TotalSeconds} s");
+            Trace.Record(0, Side, TraceKind.Error, 0, 0, note: $"{Name}: loop did not end within {s_stopTimeout.TotalSeconds} s");
         }
         lock (s_running)
         {
@@ -180,7 +197,7 @@ public abstract class BackgroundServer : IDisposable, IAsyncDisposable
         catch (Exception e)
         {
             Failure = e;
-            Trace.Record(0, Side.Server, TraceKind.Error, 0, 0, note: $"{Name} failed: {e.GetType().Name}: {e.Message}");
+            Trace.Record(0, Side, TraceKind.Error, 0, 0, note: $"{Name} failed: {e.GetType().Name}: {e.Message}");
         }
     }
 }

@@ -13,7 +13,9 @@ public sealed class Trace
     private readonly object _gate = new();
     private readonly List<TraceEvent> _events = [];
     private readonly List<(Func<TraceEvent, bool> Match, TaskCompletionSource<TraceEvent> Done)> _waiters = [];
-    private readonly Dictionary<string, int> _connectionIds = [];
+    // Pending pairs: the first end to ask creates the id, the second end takes it and the entry
+    // goes, so a later connection that reuses the same two ports gets a fresh id.
+    private readonly Dictionary<string, (int Id, int AsksLeft)> _connectionIds = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _lastConnectionId;
 
@@ -96,19 +98,35 @@ public sealed class Trace
     /// Waits until an event matching <paramref name="match"/> is recorded (or already was).
     /// Tests and notebooks use this instead of sleeping; it throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.
     /// </summary>
-    public Task<TraceEvent> WaitForAsync(Func<TraceEvent, bool> match, TimeSpan timeout)
+    public async Task<TraceEvent> WaitForAsync(Func<TraceEvent, bool> match, TimeSpan timeout)
     {
+        ArgumentNullException.ThrowIfNull(match);
         var done = new TaskCompletionSource<TraceEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiter = (match, done);
         lock (_gate)
         {
             var seen = _events.FirstOrDefault(match);
             if (seen is not null)
             {
-                return Task.FromResult(seen);
+                return seen;
             }
-            _waiters.Add((match, done));
+            _waiters.Add(waiter);
         }
-        return done.Task.WaitAsync(timeout);
+        try
+        {
+            return await done.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A waiter that gave up must not stay behind and be asked about every later event.
+            int count;
+            lock (_gate)
+            {
+                _waiters.Remove(waiter);
+                count = _events.Count;
+            }
+            throw new TimeoutException($"No matching trace event within {timeout.TotalMilliseconds:0} ms ({count} events recorded).");
+        }
     }
 
     /// <summary>A fresh connection id for a socket whose peer is not known yet.</summary>
@@ -124,17 +142,47 @@ public sealed class Trace
         {
             return NewConnectionId();
         }
-        string a = one.ToString()!, b = other.ToString()!;
-        string key = string.CompareOrdinal(a, b) < 0 ? $"{a}|{b}" : $"{b}|{a}";
+        string key = PairKey(one, other);
         lock (_gate)
         {
-            if (!_connectionIds.TryGetValue(key, out int id))
+            if (_connectionIds.TryGetValue(key, out var pending))
             {
-                id = NewConnectionId();
-                _connectionIds[key] = id;
+                if (pending.AsksLeft <= 1)
+                {
+                    _connectionIds.Remove(key);
+                }
+                else
+                {
+                    _connectionIds[key] = (pending.Id, pending.AsksLeft - 1);
+                }
+                return pending.Id;
             }
+            int id = NewConnectionId();
+            _connectionIds[key] = (id, 1);
             return id;
         }
+    }
+
+    /// <summary>
+    /// Gives the connection between two endpoints a chosen id before either end asks for it.
+    /// The relay uses this so the server's end of the relayed connection carries the client's id:
+    /// one conversation, one id, on both legs.
+    /// </summary>
+    public void LinkConnection(EndPoint one, EndPoint other, int id)
+    {
+        ArgumentNullException.ThrowIfNull(one);
+        ArgumentNullException.ThrowIfNull(other);
+        lock (_gate)
+        {
+            // Both ends still ask once each.
+            _connectionIds[PairKey(one, other)] = (id, 2);
+        }
+    }
+
+    private static string PairKey(EndPoint one, EndPoint other)
+    {
+        string a = one.ToString()!, b = other.ToString()!;
+        return string.CompareOrdinal(a, b) < 0 ? $"{a}|{b}" : $"{b}|{a}";
     }
 
     private TraceEvent[] Of(TraceKind kind, Side? side, int? conn) =>

@@ -11,7 +11,7 @@ namespace SocketsNotebooks.Tracing;
 /// </summary>
 public sealed partial class TracedSocket : IDisposable
 {
-    private bool _closed;
+    private int _closed;
 
     /// <summary>Wraps an existing socket; <paramref name="conn"/> 0 means "not connected yet".</summary>
     public TracedSocket(Socket socket, Trace trace, Side side, int conn = 0)
@@ -54,7 +54,7 @@ public sealed partial class TracedSocket : IDisposable
     public int ReceiveTimeout { get => Socket.ReceiveTimeout; set => Socket.ReceiveTimeout = value; }
 
     /// <summary>Whether <see cref="Close"/> has been called.</summary>
-    public bool IsClosed => _closed;
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     /// <summary><c>bind()</c>: claims a local address and port (port 0 lets the OS choose).</summary>
     public void Bind(EndPoint localEndPoint) => Traced(() => Socket.Bind(localEndPoint));
@@ -108,13 +108,39 @@ public sealed partial class TracedSocket : IDisposable
     /// <summary><c>close()</c>: releases the socket. Safe to call twice; only the first is recorded.</summary>
     public void Close(string reason = "")
     {
-        if (_closed)
+        // A server's Stop() may close a connection while its loop closes it too: one wins.
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
             return;
         }
-        _closed = true;
         Socket.Close();
         Trace.Record(Conn, Side, TraceKind.Close, 0, 0, note: reason);
+    }
+
+    /// <summary>
+    /// Closes at once with a reset (RST) instead of the orderly FIN, throwing away unsent data:
+    /// SO_LINGER on with a 0 s timeout, then <c>close()</c>. The peer's next call fails with
+    /// <c>ConnectionReset</c>. The relay uses it to pass a reset on to the other side.
+    /// </summary>
+    public void Abort(string reason = "reset")
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+        try
+        {
+            Socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the peer: the close below still releases the socket.
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+        Close(reason);
     }
 
     /// <summary>Same as <see cref="Close"/>.</summary>

@@ -1,0 +1,274 @@
+using System.Globalization;
+using Plotly.NET;
+using Plotly.NET.LayoutObjects;
+using SocketsNotebooks.Tracing;
+using PlotlyTrace = Plotly.NET.Trace;
+
+namespace SocketsNotebooks.Charts;
+
+/// <summary>
+/// Charts of what the sockets did, drawn from trace events: how many bytes each <c>recv()</c> or
+/// <c>send()</c> moved, and when each call happened on each side. Built with Plotly.NET's core
+/// objects (a trace per series, <c>SetProperty</c>, a <see cref="Layout"/>), which work from C#
+/// without Plotly.NET's F# optional arguments. Every chart has a title, axis titles and hover
+/// text that says what one mark is.
+/// </summary>
+public static class TraceCharts
+{
+    // Above this many marks, the numbers printed on each bar or marker turn into clutter.
+    private const int MaxLabelledMarks = 40;
+
+    /// <summary>
+    /// One bar per <c>recv()</c> call, in the order they happened: x is the call number, y the bytes
+    /// it returned, one colour per connection. A 0-byte bar (labelled FIN) is the peer closing.
+    /// When the calls come close to their buffer size, a dashed line marks it.
+    /// </summary>
+    public static GenericChart RecvSizes(IEnumerable<TraceEvent> recvs, string title)
+    {
+        ArgumentNullException.ThrowIfNull(recvs);
+        var calls = recvs.Where(e => e.Kind == TraceKind.Recv).ToArray();
+        var numbered = calls.Select((e, i) => (Number: i + 1, Event: e)).ToArray();
+        bool manySides = calls.Select(e => e.Side).Distinct().Count() > 1;
+        bool labelled = calls.Length <= MaxLabelledMarks;
+
+        var traces = numbered.GroupBy(c => (c.Event.Conn, c.Event.Side)).OrderBy(g => g.Key.Conn).ThenBy(g => g.Key.Side).Select(group =>
+        {
+            var bar = new PlotlyTrace("bar");
+            bar.SetProperty("name", SeriesName(group.Key.Conn, group.Key.Side, manySides));
+            bar.SetProperty("x", group.Select(c => c.Number).ToArray());
+            bar.SetProperty("y", group.Select(c => c.Event.Moved).ToArray());
+            bar.SetProperty("hovertext", group.Select(c => RecvHover(c.Number, c.Event)).ToArray());
+            bar.SetProperty("hoverinfo", "text");
+            bar.SetProperty("marker", Marker(ConnColor(group.Key.Conn)));
+            if (labelled)
+            {
+                bar.SetProperty("text", group.Select(c => c.Event.Moved == 0 ? "FIN" : c.Event.Moved.ToString(CultureInfo.InvariantCulture)).ToArray());
+                bar.SetProperty("textposition", "outside");
+                bar.SetProperty("cliponaxis", false);
+            }
+            return bar;
+        }).ToList();
+
+        var layout = BaseLayout(title, "recv() call, in order", "bytes returned by the call");
+        int buffer = calls.Length == 0 ? 0 : calls.Max(e => e.Asked);
+        int most = calls.Length == 0 ? 0 : calls.Max(e => e.Moved);
+        if (buffer > 0 && most * 4 >= buffer)
+        {
+            layout.SetProperty("shapes", new[] { HorizontalLine(buffer) });
+            layout.SetProperty("annotations", new[] { LineLabel(buffer, $"buffer size {buffer:N0}") });
+        }
+        // Few bars stay readable as bars, not as slivers.
+        layout.SetProperty("bargap", 0.2);
+        if (calls.Length > 0)
+        {
+            layout.SetProperty("xaxis", Axis("recv() call, in order", range: [0.4, Math.Max(calls.Length, 6) + 0.6], dtick: calls.Length <= 20 ? 1 : null));
+        }
+        return Chart(traces, layout);
+    }
+
+    /// <summary>
+    /// One pair of bars per <c>send()</c> call: grey, the bytes the call was given; coloured, the
+    /// bytes it really took. A coloured bar shorter than its grey one is a short send.
+    /// </summary>
+    public static GenericChart SendSizes(IEnumerable<TraceEvent> sends, string title)
+    {
+        ArgumentNullException.ThrowIfNull(sends);
+        var calls = sends.Where(e => e.Kind == TraceKind.Send).ToArray();
+        var numbered = calls.Select((e, i) => (Number: i + 1, Event: e)).ToArray();
+        bool manySides = calls.Select(e => e.Side).Distinct().Count() > 1;
+
+        var asked = new PlotlyTrace("bar");
+        asked.SetProperty("name", "bytes given to send()");
+        asked.SetProperty("x", numbered.Select(c => c.Number).ToArray());
+        asked.SetProperty("y", numbered.Select(c => c.Event.Asked).ToArray());
+        asked.SetProperty("hoverinfo", "skip");
+        asked.SetProperty("marker", Marker("rgba(150,150,150,0.35)"));
+        List<PlotlyTrace> traces = [asked];
+        traces.AddRange(numbered.GroupBy(c => (c.Event.Conn, c.Event.Side)).OrderBy(g => g.Key.Conn).Select(group =>
+        {
+            var bar = new PlotlyTrace("bar");
+            bar.SetProperty("name", $"taken: {SeriesName(group.Key.Conn, group.Key.Side, manySides)}");
+            bar.SetProperty("x", group.Select(c => c.Number).ToArray());
+            bar.SetProperty("y", group.Select(c => c.Event.Moved).ToArray());
+            bar.SetProperty("hovertext", group.Select(c => SendHover(c.Number, c.Event)).ToArray());
+            bar.SetProperty("hoverinfo", "text");
+            bar.SetProperty("marker", Marker(ConnColor(group.Key.Conn)));
+            return bar;
+        }));
+
+        var layout = BaseLayout(title, "send() call, in order", "bytes");
+        layout.SetProperty("barmode", "overlay");
+        return Chart(traces, layout);
+    }
+
+    /// <summary>
+    /// When each call happened: time (ms) across, one lane per side and connection down
+    /// (client on top, then relay, then server). Sends and receives are markers sized by the bytes
+    /// they moved; connects, accepts, shutdowns and closes are small grey diamonds.
+    /// </summary>
+    public static GenericChart Timeline(IEnumerable<TraceEvent> events, string title)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var all = events.ToArray();
+        double start = all.Length == 0 ? 0 : all.Min(e => e.TimeMs);
+        var lanes = all.Select(e => (e.Side, e.Conn)).Distinct()
+            .OrderBy(l => l.Side switch { Side.Client => 0, Side.Relay => 1, _ => 2 }).ThenBy(l => l.Conn)
+            .Select(l => Lane(l.Side, l.Conn)).ToArray();
+        int biggest = all.Where(IsData).Select(e => e.Moved).DefaultIfEmpty(1).Max();
+        bool labelled = all.Count(IsData) <= MaxLabelledMarks;
+
+        PlotlyTrace Markers(string name, IEnumerable<TraceEvent> chosen, string symbol, string color, bool sized)
+        {
+            var picked = chosen.ToArray();
+            var marks = new PlotlyTrace("scatter");
+            marks.SetProperty("name", name);
+            marks.SetProperty("mode", sized && labelled ? "markers+text" : "markers");
+            marks.SetProperty("x", picked.Select(e => Math.Round(e.TimeMs - start, 3)).ToArray());
+            marks.SetProperty("y", picked.Select(e => Lane(e.Side, e.Conn)).ToArray());
+            marks.SetProperty("hovertext", picked.Select(TimelineHover).ToArray());
+            marks.SetProperty("hoverinfo", "text");
+            var marker = Marker(color);
+            marker.SetProperty("symbol", symbol);
+            marker.SetProperty("size", sized
+                ? picked.Select(e => Math.Round(8 + 18 * Math.Sqrt((double)e.Moved / Math.Max(1, biggest)), 1)).ToArray()
+                : (object)9);
+            marker.SetProperty("line", Line("white", 1));
+            marks.SetProperty("marker", marker);
+            if (sized && labelled)
+            {
+                marks.SetProperty("text", picked.Select(e => e.Moved == 0 ? "FIN" : e.Moved.ToString(CultureInfo.InvariantCulture)).ToArray());
+                // Sends label below, receives above: a send and the recv it caused often share a moment.
+                marks.SetProperty("textposition", symbol == "circle" ? "top center" : "bottom center");
+            }
+            return marks;
+        }
+
+        List<PlotlyTrace> traces =
+        [
+            Markers("send()", all.Where(e => e.Kind == TraceKind.Send), "triangle-right", "#ef553b", sized: true),
+            Markers("recv()", all.Where(e => e.Kind == TraceKind.Recv), "circle", "#636efa", sized: true),
+            Markers("other calls", all.Where(e => !IsData(e)), "diamond", "#999999", sized: false),
+        ];
+
+        var layout = BaseLayout(title, "time since the first call (ms)", "side and connection");
+        var yAxis = Axis("side and connection");
+        yAxis.SetProperty("type", "category");
+        yAxis.SetProperty("categoryorder", "array");
+        // Plotly draws the first category at the bottom; reversed, the client lane is on top.
+        yAxis.SetProperty("categoryarray", lanes.Reverse().ToArray());
+        yAxis.SetProperty("automargin", true);
+        layout.SetProperty("yaxis", yAxis);
+        layout.SetProperty("height", Math.Max(320, 140 + 60 * lanes.Length));
+        return Chart(traces, layout);
+    }
+
+    /// <summary>The hover text of one <c>recv()</c> bar, e.g. <c>recv #7 on conn 2: 5 of 1024 bytes</c>.</summary>
+    public static string RecvHover(int number, TraceEvent recv)
+    {
+        ArgumentNullException.ThrowIfNull(recv);
+        string text = $"recv #{number} on conn {recv.Conn}: {recv.Moved} of {recv.Asked} bytes";
+        if (recv.Moved == 0)
+        {
+            return text + " (FIN: the peer closed)";
+        }
+        return recv.Preview.Length == 0 ? text : $"{text}<br>{Escape(recv.Preview)}";
+    }
+
+    /// <summary>The hover text of one <c>send()</c> bar, e.g. <c>send #1 on conn 3: took 80357 of 1000000 bytes</c>.</summary>
+    public static string SendHover(int number, TraceEvent send)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        string text = $"send #{number} on conn {send.Conn}: took {send.Moved} of {send.Asked} bytes";
+        return send.Preview.Length == 0 ? text : $"{text}<br>{Escape(send.Preview)}";
+    }
+
+    private static string TimelineHover(TraceEvent e)
+    {
+        string what = e.Kind switch
+        {
+            TraceKind.Recv when e.Moved == 0 => $"recv(): 0 of {e.Asked} bytes (FIN)",
+            TraceKind.Recv => $"recv(): {e.Moved} of {e.Asked} bytes",
+            TraceKind.Send => $"send(): took {e.Moved} of {e.Asked} bytes",
+            _ => e.Kind.ToString().ToLowerInvariant() + "()",
+        };
+        string detail = string.Join("<br>", new[] { e.Preview, e.Note }.Where(s => s.Length > 0).Select(Escape));
+        return $"{e.TimeMs:0.###} ms, {e.Side.ToString().ToLowerInvariant()} conn {e.Conn}: {what}{(detail.Length > 0 ? "<br>" + detail : "")}";
+    }
+
+    private static bool IsData(TraceEvent e) => e.Kind is TraceKind.Send or TraceKind.Recv;
+
+    private static string Lane(Side side, int conn) =>
+        conn == 0 ? $"{side.ToString().ToLowerInvariant()} (listener)" : $"{side.ToString().ToLowerInvariant()} conn {conn}";
+
+    private static string SeriesName(int conn, Side side, bool withSide) =>
+        withSide ? $"conn {conn} ({side.ToString().ToLowerInvariant()})" : $"conn {conn}";
+
+    // Hover text is HTML to plotly.js; a preview such as b'<b>' must show as typed.
+    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+    private static readonly string[] s_connColors =
+        ["#636efa", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692", "#b6e880", "#ff97ff", "#fecb52", "#ef553b"];
+
+    private static string ConnColor(int conn) => s_connColors[(conn % s_connColors.Length + s_connColors.Length) % s_connColors.Length];
+
+    private static GenericChart Chart(List<PlotlyTrace> traces, Layout layout) =>
+        GenericChart.setLayout(layout, GenericChart.ofTraceObjects(true, traces));
+
+    private static Layout BaseLayout(string title, string xTitle, string yTitle)
+    {
+        var layout = new Layout();
+        layout.SetProperty("title", Title(title));
+        layout.SetProperty("xaxis", Axis(xTitle));
+        layout.SetProperty("yaxis", Axis(yTitle));
+        layout.SetProperty("showlegend", true);
+        layout.SetProperty("hovermode", "closest");
+        layout.SetProperty("height", 380);
+        layout.SetProperty("margin", Dyn(("t", 60), ("b", 60)));
+        return layout;
+    }
+
+    private static LinearAxis Axis(string title, double[]? range = null, double? dtick = null)
+    {
+        var axis = new LinearAxis();
+        axis.SetProperty("title", Title(title));
+        axis.SetProperty("zeroline", true);
+        if (range is not null)
+        {
+            axis.SetProperty("range", range);
+        }
+        if (dtick is not null)
+        {
+            axis.SetProperty("dtick", dtick.Value);
+        }
+        return axis;
+    }
+
+    private static Title Title(string text)
+    {
+        var title = new Title();
+        title.SetProperty("text", text);
+        return title;
+    }
+
+    private static DynamicObj.DynamicObj Marker(string color) => Dyn(("color", color));
+
+    private static DynamicObj.DynamicObj Line(string color, double width) => Dyn(("color", color), ("width", width));
+
+    private static DynamicObj.DynamicObj HorizontalLine(int y) => Dyn(
+        ("type", "line"), ("xref", "paper"), ("x0", 0), ("x1", 1), ("yref", "y"), ("y0", y), ("y1", y),
+        ("line", Dyn(("color", "#888"), ("width", 1.5), ("dash", "dash"))));
+
+    private static DynamicObj.DynamicObj LineLabel(int y, string text) => Dyn(
+        ("xref", "paper"), ("x", 1), ("xanchor", "right"), ("yref", "y"), ("y", y), ("yanchor", "bottom"),
+        ("text", text), ("showarrow", false), ("font", Dyn(("color", "#666"))));
+
+    private static DynamicObj.DynamicObj Dyn(params (string Name, object Value)[] properties)
+    {
+        var obj = new DynamicObj.DynamicObj();
+        foreach (var (name, value) in properties)
+        {
+            obj.SetProperty(name, value);
+        }
+        return obj;
+    }
+}

@@ -1,0 +1,46 @@
+using SocketsNotebooks.Tracing;
+
+namespace SocketsNotebooks.Echo;
+
+/// <summary>The checks behind the "try this" cells of the echo notebook: each says ✅ or ❌ and why.</summary>
+public static class EchoExercises
+{
+    /// <summary>
+    /// Checks a prediction of how many <c>recv()</c> calls return data when a message of
+    /// <paramref name="messageLength"/> bytes goes through a relay cutting pieces of
+    /// <paramref name="pieceSize"/> bytes, against the server's recorded <paramref name="serverRecvs"/>.
+    /// </summary>
+    public static string CheckPieceSizePrediction(int predicted, int messageLength, int pieceSize, IEnumerable<TraceEvent> serverRecvs)
+    {
+        ArgumentNullException.ThrowIfNull(serverRecvs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pieceSize, 1, nameof(pieceSize));
+        var recvs = serverRecvs.Where(e => e.Kind == TraceKind.Recv).ToArray();
+        int withData = recvs.Count(e => e.Moved > 0);
+        int expected = (messageLength + pieceSize - 1) / pieceSize;
+        int leftOver = messageLength % pieceSize;
+        string why = $"{messageLength} bytes in pieces of {pieceSize} make {messageLength / pieceSize} full piece(s)"
+            + (leftOver > 0 ? $" and one of {leftOver}" : "") + $" = {expected}";
+
+        if (recvs.Length == 0)
+        {
+            return "❌ No recv() calls in the trace yet: run the cell above first (it sends the message through the relay).";
+        }
+        if (withData != expected)
+        {
+            return $"❌ The server's recv() returned data {withData} times, but {why} were expected. "
+                + "Did the relay in the run use the same piece size and message?";
+        }
+        if (predicted == withData)
+        {
+            return $"✅ Right: {withData} recv() calls returned data ({why}). "
+                + $"The server's code did not change; only the network cut the stream differently.";
+        }
+        if (predicted == recvs.Length && recvs.Length == withData + 1)
+        {
+            return $"❌ Close: {predicted} counts the last recv() too, which returned 0 bytes: that is the client "
+                + $"closing (FIN), not data. Calls that returned data: {withData} ({why}).";
+        }
+        return $"❌ You predicted {predicted}; the server's recv() returned data {withData} times: {why}. "
+            + "Each piece the relay sends is read by its own recv(), because the relay waits for it.";
+    }
+}

@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using SocketsNotebooks.Hosting;
+
+namespace SocketsNotebooks.Tracing;
+
+/// <summary>
+/// "A network in a box": a loopback relay between a client and a server that re-cuts the byte
+/// stream into chosen pieces. On loopback a small message nearly always arrives in one
+/// <c>recv()</c>, so the partial reads the Python tutorial warns about never show; put a relay
+/// in between and the server's own, unchanged code sees them. Connect the client to
+/// <see cref="BackgroundServer.EndPoint"/> instead of the server.
+/// </summary>
+/// <remarks>
+/// <para>Each piece is one <c>send()</c> on a TCP_NODELAY socket (so Nagle's algorithm does not
+/// glue pieces back together), followed by a pause before the next piece. A pause alone is not
+/// enough for the cut to show every time: the receiving thread must be scheduled and call
+/// <c>recv()</c> before the next piece lands, and on a busy machine that can take several
+/// milliseconds, after which two pieces come out of one <c>recv()</c>. So when the relay records
+/// into the same <see cref="Trace"/> as the client and the server, it also <em>paces</em> itself by
+/// them: after each piece it waits (up to <see cref="PaceTimeout"/>) until the receiver's recorded
+/// <c>recv()</c> calls have taken every byte sent so far. Each <c>recv()</c> then sees exactly one
+/// piece (or less, if its buffer is smaller). With its own trace (the default) the relay cannot see
+/// the receiver and only pauses.</para>
+/// <para>The relay's own calls record as <see cref="Side.Relay"/>; filter by side
+/// (<c>trace.Recvs(Side.Server)</c>) for a chart of the server alone. The server's end of a relayed
+/// connection gets the client's connection id, so one conversation has one id on both legs.</para>
+/// <para>A half-close passes through (the client's FIN becomes the relay's shutdown of its upstream
+/// send side) and a reset on either side resets the other.</para>
+/// </remarks>
+public sealed class Relay : BackgroundServer
+{
+    // 16 KiB per direction keeps hundreds of connections cheap; pieces are usually far smaller.
+    private const int ReadBufferSize = 16 * 1024;
+    private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly IPEndPoint _upstream;
+    private readonly ConcurrentDictionary<(int Conn, Side Side), Reader> _readers = new();
+    private readonly ConcurrentDictionary<Task, byte> _connections = new();
+    private readonly bool _pace;
+
+    private Relay(IPEndPoint upstream, Pieces pieces, Trace trace, TimeSpan delay, string name, bool pace)
+        : base(name, trace, Side.Relay)
+    {
+        _upstream = upstream;
+        Pieces = pieces;
+        Delay = delay;
+        _pace = pace;
+    }
+
+    /// <summary>How the relay cuts the stream.</summary>
+    public Pieces Pieces { get; }
+
+    /// <summary>The pause after each piece before the next one is sent.</summary>
+    public TimeSpan Delay { get; }
+
+    /// <summary>The longest the relay waits for the receiver to read a piece before it sends the next one anyway.</summary>
+    public TimeSpan PaceTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Where the relay forwards each connection: the real server.</summary>
+    public IPEndPoint Upstream => _upstream;
+
+    /// <summary>
+    /// Starts a relay on 127.0.0.1 (a free port) that forwards every connection to <paramref name="upstream"/>,
+    /// cutting both directions into <paramref name="pieces"/> with <paramref name="delay"/> (default 1 ms)
+    /// after each. Pass the trace the client and server record into to see the relay's calls next to
+    /// theirs and to let it pace the pieces by the receiver (see the remarks on <see cref="Relay"/>);
+    /// without one the relay keeps its own trace (<see cref="BackgroundServer.Trace"/>).
+    /// </summary>
+    public static Relay Start(IPEndPoint upstream, Pieces pieces, Trace? trace = null, TimeSpan? delay = null,
+        string name = "relay", IPEndPoint? endPoint = null, bool pace = true)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        ArgumentNullException.ThrowIfNull(pieces);
+        var relay = new Relay(upstream, pieces, trace ?? new Trace(), delay ?? TimeSpan.FromMilliseconds(1), name,
+            pace && trace is not null);
+        relay.Start(endPoint ?? new IPEndPoint(IPAddress.Loopback, 0), backlog: 1024);
+        return relay;
+    }
+
+    /// <inheritdoc/>
+    protected override async Task RunAsync(CancellationToken stopping)
+    {
+        Trace.Recorded += OnRecorded;
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                var downstream = Track(await Listener.AcceptAsync(stopping).ConfigureAwait(false));
+                if (stopping.IsCancellationRequested)
+                {
+                    CloseConnection(downstream, "relay stopped");
+                    break;
+                }
+                var connection = RelayConnectionAsync(downstream, stopping);
+                _connections.TryAdd(connection, 0);
+                _ = connection.ContinueWith(done => _connections.TryRemove(done, out _), TaskScheduler.Default);
+            }
+        }
+        finally
+        {
+            // Stop() has closed every socket, so the connections end promptly.
+            await Task.WhenAll(_connections.Keys).WaitAsync(s_connectTimeout).ConfigureAwait(false);
+            Trace.Recorded -= OnRecorded;
+        }
+    }
+
+    private async Task RelayConnectionAsync(TracedSocket downstream, CancellationToken stopping)
+    {
+        await Task.Yield();
+        var upstream = Track(TracedSocket.Tcp(Trace, Side.Relay, _upstream.AddressFamily));
+        int conn = downstream.Conn;
+        var toServer = NewReader(conn, Side.Server);
+        var toClient = NewReader(conn, Side.Client);
+        try
+        {
+            downstream.NoDelay = true;
+            upstream.NoDelay = true;
+            if (IPAddress.IsLoopback(_upstream.Address))
+            {
+                // Bound before connecting, so the server's end can be given the client's id.
+                upstream.Bind(new IPEndPoint(_upstream.Address, 0));
+                Trace.LinkConnection(upstream.LocalEndPoint!, _upstream, conn);
+            }
+            using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+            {
+                connectTimeout.CancelAfter(s_connectTimeout);
+                await upstream.ConnectAsync(_upstream, connectTimeout.Token).ConfigureAwait(false);
+            }
+            await Task.WhenAll(
+                PumpAsync(downstream, upstream, toServer, stopping),
+                PumpAsync(upstream, downstream, toClient, stopping)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The upstream refused or timed out, or the relay is stopping: the client learns by a reset.
+            if (!stopping.IsCancellationRequested)
+            {
+                downstream.RecordError($"relay could not reach {_upstream}: {Reason(e)}");
+            }
+            downstream.Abort("relay: upstream unreachable");
+        }
+        finally
+        {
+            _readers.TryRemove((conn, Side.Server), out _);
+            _readers.TryRemove((conn, Side.Client), out _);
+            CloseConnection(upstream, "relay: connection done");
+            CloseConnection(downstream, "relay: connection done");
+        }
+    }
+
+    // One direction: read what arrives, send it on cut into pieces, and pass the FIN on.
+    private async Task PumpAsync(TracedSocket from, TracedSocket to, Reader? receiver, CancellationToken stopping)
+    {
+        var buffer = new byte[ReadBufferSize];
+        var cut = Pieces.NewCutter();
+        long forwarded = 0;
+        try
+        {
+            while (true)
+            {
+                int received = await from.ReceiveAsync(buffer, stopping).ConfigureAwait(false);
+                if (received == 0)
+                {
+                    // FIN: the sender is done; half-close towards the receiver, which may still answer.
+                    to.Shutdown(SocketShutdown.Send);
+                    return;
+                }
+                for (int offset = 0; offset < received;)
+                {
+                    int size = Math.Min(cut(), received - offset);
+                    await to.SendAllAsync(buffer.AsMemory(offset, size), stopping).ConfigureAwait(false);
+                    offset += size;
+                    forwarded += size;
+                    if (receiver is not null)
+                    {
+                        await receiver.WaitUntilReadAsync(forwarded, PaceTimeout, stopping).ConfigureAwait(false);
+                    }
+                    if (Delay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(Delay, stopping).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // A reset (or the relay stopping) on one side resets the other side too.
+            if (!stopping.IsCancellationRequested && !from.IsClosed)
+            {
+                from.RecordError($"relay passes on: {Reason(e)}");
+            }
+            from.Abort("relay: reset passed on");
+            to.Abort("relay: reset passed on");
+        }
+    }
+
+    private Reader? NewReader(int conn, Side side)
+    {
+        if (!_pace)
+        {
+            return null;
+        }
+        var reader = new Reader();
+        _readers[(conn, side)] = reader;
+        return reader;
+    }
+
+    // Called on whichever thread recorded the event; only counts bytes, so it is quick.
+    private void OnRecorded(TraceEvent recorded)
+    {
+        if (recorded.Kind == TraceKind.Recv && recorded.Side != Side.Relay && recorded.Moved > 0
+            && _readers.TryGetValue((recorded.Conn, recorded.Side), out var reader))
+        {
+            reader.Read(recorded.Moved);
+        }
+    }
+
+    private static string Reason(Exception e) => e is SocketException s ? s.SocketErrorCode.ToString() : e.GetType().Name;
+
+    // What one receiver (the server or the client of one connection) has read, as its trace shows it.
+    private sealed class Reader
+    {
+        private readonly SemaphoreSlim _progress = new(0);
+        private long _read;
+        private bool _seen;
+        private bool _givenUp;
+
+        public void Read(int bytes)
+        {
+            Interlocked.Add(ref _read, bytes);
+            Volatile.Write(ref _seen, true);
+            _progress.Release();
+        }
+
+        public async Task WaitUntilReadAsync(long total, TimeSpan timeout, CancellationToken stopping)
+        {
+            if (Volatile.Read(ref _givenUp))
+            {
+                return;
+            }
+            var deadline = DateTime.UtcNow + timeout;
+            while (Interlocked.Read(ref _read) < total)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !await _progress.WaitAsync(left, stopping).ConfigureAwait(false))
+                {
+                    // A receiver that never shows up in the trace is not recorded there (or not
+                    // reading at all): stop waiting for it and fall back to the plain delay.
+                    if (!Volatile.Read(ref _seen))
+                    {
+                        Volatile.Write(ref _givenUp, true);
+                    }
+                    return;
+                }
+            }
+        }
+    }
+}

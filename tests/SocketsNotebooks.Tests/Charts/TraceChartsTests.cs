@@ -1,0 +1,132 @@
+using System.Text.Json;
+using Plotly.NET;
+using SocketsNotebooks.Charts;
+using SocketsNotebooks.Tracing;
+using Trace = SocketsNotebooks.Tracing.Trace;
+
+namespace SocketsNotebooks.Tests.Charts;
+
+public sealed class TraceChartsTests
+{
+    private static Trace TwoConnections()
+    {
+        var trace = new Trace();
+        trace.Record(1, Side.Server, TraceKind.Accept, 0, 0);
+        trace.Record(1, Side.Server, TraceKind.Recv, 1024, "Hello"u8);
+        trace.Record(2, Side.Server, TraceKind.Recv, 1024, ", wor"u8);
+        trace.Record(1, Side.Server, TraceKind.Recv, 1024, "ld"u8);
+        trace.Record(1, Side.Client, TraceKind.Send, 12, "Hello, world"u8);
+        trace.Record(2, Side.Server, TraceKind.Recv, 1024, 0);
+        return trace;
+    }
+
+    private static JsonElement Json(GenericChart chart) => JsonDocument.Parse(GenericChart.toJson(chart)).RootElement;
+
+    private static string[] Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();
+
+    [Fact]
+    public void RecvSizes_OneBarPerRecvCall_OneSeriesPerConnection()
+    {
+        var trace = TwoConnections();
+        var data = Json(TraceCharts.RecvSizes(trace.Recvs(), "recv sizes"))
+            .GetProperty("data").EnumerateArray().ToArray();
+
+        Assert.Equal(trace.Recvs().Count, data.Sum(d => d.GetProperty("x").GetArrayLength()));
+        Assert.Equal(["conn 1", "conn 2"], data.Select(d => d.GetProperty("name").GetString()));
+        Assert.All(data, d => Assert.Equal("bar", d.GetProperty("type").GetString()));
+        Assert.Equal([1, 3], data[0].GetProperty("x").EnumerateArray().Select(x => x.GetInt32()));
+        Assert.Equal([5, 2], data[0].GetProperty("y").EnumerateArray().Select(y => y.GetInt32()));
+    }
+
+    [Fact]
+    public void RecvSizes_HoverText_SaysCallConnAndBytesThenPreview()
+    {
+        var data = Json(TraceCharts.RecvSizes(TwoConnections().Recvs(), "recv sizes")).GetProperty("data");
+
+        var conn1 = Strings(data[0].GetProperty("hovertext"));
+        Assert.Equal("recv #1 on conn 1: 5 of 1024 bytes<br>b'Hello'", conn1[0]);
+        Assert.Equal("recv #3 on conn 1: 2 of 1024 bytes<br>b'ld'", conn1[1]);
+        var conn2 = Strings(data[1].GetProperty("hovertext"));
+        Assert.Equal("recv #4 on conn 2: 0 of 1024 bytes (FIN: the peer closed)", conn2[1]);
+        Assert.Equal("FIN", Strings(data[1].GetProperty("text"))[1]);
+    }
+
+    [Fact]
+    public void RecvHover_PreviewWithHtml_IsEscaped()
+    {
+        var recv = new TraceEvent(1, 0, 7, Side.Server, TraceKind.Recv, 16, 3, "b'<b>'", "");
+        Assert.Equal("recv #2 on conn 7: 3 of 16 bytes<br>b'&lt;b&gt;'", TraceCharts.RecvHover(2, recv));
+    }
+
+    [Fact]
+    public void RecvSizes_OnlyRecvEvents_OthersIgnored()
+    {
+        var trace = TwoConnections();
+        var data = Json(TraceCharts.RecvSizes(trace.Events, "recv sizes")).GetProperty("data");
+        Assert.Equal(4, data.EnumerateArray().Sum(d => d.GetProperty("x").GetArrayLength()));
+    }
+
+    [Fact]
+    public void SendSizes_GreyAskedBarsAndTakenBarsPerCall()
+    {
+        var trace = new Trace();
+        trace.Record(3, Side.Client, TraceKind.Send, 1000, 80);
+        trace.Record(3, Side.Client, TraceKind.Send, 920, 920);
+        var data = Json(TraceCharts.SendSizes(trace.Sends(), "short send")).GetProperty("data");
+
+        Assert.Equal([1000, 920], data[0].GetProperty("y").EnumerateArray().Select(y => y.GetInt32()));
+        Assert.Equal([80, 920], data[1].GetProperty("y").EnumerateArray().Select(y => y.GetInt32()));
+        Assert.Equal("send #1 on conn 3: took 80 of 1000 bytes", Strings(data[1].GetProperty("hovertext"))[0]);
+    }
+
+    [Fact]
+    public void Timeline_LanesClientOnTopThenRelayThenServer()
+    {
+        var trace = TwoConnections();
+        trace.Record(1, Side.Relay, TraceKind.Send, 5, 5);
+        var layout = Json(TraceCharts.Timeline(trace.Events, "timeline")).GetProperty("layout");
+
+        // Plotly draws the first category at the bottom.
+        var lanes = Strings(layout.GetProperty("yaxis").GetProperty("categoryarray"));
+        Assert.Equal(["server conn 2", "server conn 1", "relay conn 1", "client conn 1"], lanes);
+    }
+
+    [Fact]
+    public void Timeline_EveryEventIsOneMarker_TimeFromFirstEvent()
+    {
+        var trace = TwoConnections();
+        var data = Json(TraceCharts.Timeline(trace.Events, "timeline")).GetProperty("data").EnumerateArray().ToArray();
+
+        Assert.Equal(trace.Events.Count, data.Sum(d => d.GetProperty("x").GetArrayLength()));
+        Assert.Equal(["send()", "recv()", "other calls"], data.Select(d => d.GetProperty("name").GetString()));
+        Assert.Equal(0, data.SelectMany(d => d.GetProperty("x").EnumerateArray()).Min(x => x.GetDouble()));
+    }
+
+    public static TheoryData<string> ChartNames => ["recv", "send", "timeline"];
+
+    [Theory]
+    [MemberData(nameof(ChartNames))]
+    public void EveryChart_HasTitleAndBothAxisTitles(string which)
+    {
+        var trace = TwoConnections();
+        var chart = which switch
+        {
+            "recv" => TraceCharts.RecvSizes(trace.Recvs(), "the title"),
+            "send" => TraceCharts.SendSizes(trace.Sends(), "the title"),
+            _ => TraceCharts.Timeline(trace.Events, "the title"),
+        };
+        var layout = Json(chart).GetProperty("layout");
+
+        Assert.Equal("the title", layout.GetProperty("title").GetProperty("text").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(layout.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString()));
+        Assert.False(string.IsNullOrWhiteSpace(layout.GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString()));
+    }
+
+    [Fact]
+    public void EveryChart_NoEvents_StillDrawsWithTitles()
+    {
+        var layout = Json(TraceCharts.RecvSizes([], "nothing yet")).GetProperty("layout");
+        Assert.Equal("nothing yet", layout.GetProperty("title").GetProperty("text").GetString());
+        Assert.Equal("nothing yet", Json(TraceCharts.Timeline([], "nothing yet")).GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+    }
+}
