@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using SocketsNotebooks.Troubleshooting;
+
+namespace SocketsNotebooks.Tests.Troubleshooting;
+
+public sealed class TroubleshootingExercisesTests
+{
+    [Fact]
+    public void CheckHalfCloseClient_ReferenceSolution_Passes()
+    {
+        string verdict = TroubleshootingExercises.CheckHalfCloseClient(TroubleshootingExercises.ReferenceHalfCloseClient);
+
+        Assert.StartsWith("✅", verdict, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckHalfCloseClient_ClientWithoutShutdown_FailsAndNamesShutdown()
+    {
+        static string NoShutdown(IPEndPoint server, string request)
+        {
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            client.Connect(server);
+            client.Send(Encoding.UTF8.GetBytes(request));
+            var buffer = new byte[1024];
+            int received = client.Receive(buffer); // waits for an answer the server will not send before our FIN
+            return Encoding.UTF8.GetString(buffer, 0, received);
+        }
+
+        string verdict = TroubleshootingExercises.CheckHalfCloseClient(NoShutdown, TimeSpan.FromMilliseconds(300));
+
+        Assert.StartsWith("❌", verdict, StringComparison.Ordinal);
+        Assert.Contains("Shutdown(SocketShutdown.Send)", verdict, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckHalfCloseClient_ClientThrows_FailsWithTheException()
+    {
+        string verdict = TroubleshootingExercises.CheckHalfCloseClient((_, _) => throw new InvalidOperationException("not written yet"));
+
+        Assert.Equal("❌ Your client threw InvalidOperationException: not written yet", verdict);
+    }
+}
