@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using SocketsNotebooks.Echo;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.Cli;
@@ -33,7 +34,7 @@ public static class EchoCommands
                 endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
                 var trace = new Trace { PreviewBytes = 64 };
                 using var printer = new TracePrinter(trace, output, DescribeServerEvent);
-                using var server = StandInEchoServer.Start(trace, "echo-server", endPoint);
+                using var server = EchoServer.Start(trace, "echo-server", endPoint);
                 await output.WriteLineAsync($"Listening on {server.EndPoint}").ConfigureAwait(false);
                 await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
                 await WaitUntilCancelledAsync(cancellationToken).ConfigureAwait(false);
