@@ -38,6 +38,8 @@ public static class EchoCommands
                 await output.WriteLineAsync($"Listening on {server.EndPoint}").ConfigureAwait(false);
                 await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
                 await WaitUntilCancelledAsync(cancellationToken).ConfigureAwait(false);
+                // Quiet first: stopping wakes the blocked accept() with an error that is expected, not news.
+                printer.Dispose();
                 server.Stop();
                 await output.WriteLineAsync("Server stopped.").ConfigureAwait(false);
                 return 0;
