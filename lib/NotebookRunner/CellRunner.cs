@@ -6,7 +6,6 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Scripting;
-using Microsoft.CodeAnalysis.Scripting.Hosting;
 using Microsoft.DotNet.Interactive.Formatting;
 
 namespace NotebookRunner;
@@ -28,7 +27,6 @@ public sealed class CellRunner
         typeof(Script).GetMethod("HasReturnValue", BindingFlags.Instance | BindingFlags.NonPublic);
 
     private readonly ScriptGlobals _globals;
-    private readonly InteractiveAssemblyLoader _loader = new();
     private readonly HashSet<string> _packages = new(StringComparer.OrdinalIgnoreCase);
     private ScriptOptions _options;
     private ScriptState<object>? _state;
@@ -47,14 +45,6 @@ public sealed class CellRunner
             .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(notebookDirectory))
             .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, notebookDirectory));
 
-        // Without this, Roslyn loads a second copy of Plotly.NET from the runner's folder for the
-        // cells and for any #r'd library that uses it; its GenericChart would then be a different
-        // type from the one our formatter knows. Registering the loaded assemblies makes every
-        // submission and library bind to them (the kernel likewise shares its loaded copy).
-        foreach (Assembly shared in NugetReferences.PlotlyAssemblies.Append(typeof(ScriptGlobals).Assembly))
-        {
-            _loader.RegisterDependency(shared);
-        }
     }
 
     /// <summary>
@@ -71,8 +61,12 @@ public sealed class CellRunner
                 AddPackage(package);
             }
 
+            // Roslyn's loader binds a #r'd library's Plotly.NET to the copy the runner already loaded
+            // (even with another Plotly.NET.dll next to the library), so the GenericChart a library
+            // returns is the runner's type and gets the chart formatter — as in the kernel
+            // (POLYGLOT.md; NotebookExecutorTests checks both cases).
             Task<ScriptState<object>> run = _state is null
-                ? CSharpScript.Create(lifted, _options, typeof(ScriptGlobals), _loader).RunAsync(_globals)
+                ? CSharpScript.RunAsync(lifted, _options, _globals, typeof(ScriptGlobals))
                 : _state.ContinueWithAsync(lifted, _options);
             _state = await run.WaitAsync(timeout).ConfigureAwait(false);
         }

@@ -70,7 +70,7 @@ public sealed class CourseRunner
         };
     }
 
-    /// <summary>Writes the table printed at the end of a run, then one line per failure.</summary>
+    /// <summary>Writes the table printed at the end of a run.</summary>
     public static void WriteSummary(IReadOnlyList<NotebookResult> results, TextWriter writer)
     {
         int width = Math.Max("notebook".Length, results.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
@@ -86,9 +86,5 @@ public sealed class CourseRunner
 
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{results.Count} notebook(s), {results.Count(r => r.Succeeded)} ok, {results.Sum(r => r.Seconds):0.0} s"));
-        foreach (NotebookResult failed in results.Where(r => !r.Succeeded))
-        {
-            writer.WriteLine($"FAILED {failed.Failure}");
-        }
     }
 }
