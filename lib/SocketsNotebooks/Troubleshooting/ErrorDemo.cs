@@ -25,6 +25,9 @@ public sealed record ErrorDemo(
         return new ErrorDemo(tried, e.SocketErrorCode, $"{info.Errno} ({e.NativeErrorCode})", info.PythonException, info.Meaning, e.Message);
     }
 
+    /// <summary>One line: what was tried, then the three names of what went wrong.</summary>
+    public override string ToString() => $"{Tried}: {SocketError} ↔ {Errno} ↔ {PythonException}";
+
     /// <summary>The row for a demo whose calls all succeeded.</summary>
     public static ErrorDemo NoError(string tried, string meaning) =>
         new(tried, SocketError.Success, "-", "(no exception)", meaning, "");

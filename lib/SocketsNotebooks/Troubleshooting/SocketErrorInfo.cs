@@ -15,4 +15,8 @@ public sealed record SocketErrorInfo(
     string Errno,
     int LinuxErrno,
     string PythonException,
-    string Meaning);
+    string Meaning)
+{
+    /// <summary>The three names in one line: <c>ConnectionRefused ↔ ECONNREFUSED (111) ↔ ConnectionRefusedError</c>.</summary>
+    public override string ToString() => $"{SocketError} ↔ {Errno} ({LinuxErrno}) ↔ {PythonException}";
+}

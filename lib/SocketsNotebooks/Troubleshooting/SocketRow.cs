@@ -33,6 +33,12 @@ public sealed record SocketRow(
     /// <summary>Whether this socket's local or remote port is <paramref name="port"/> (what <c>ss sport = :N or dport = :N</c> matches).</summary>
     public bool Involves(int port) => LocalPort() == port || RemotePort() == port;
 
+    /// <summary>One line, netstat's order: <c>tcp 127.0.0.1:65432 → 127.0.0.1:50110 ESTABLISHED Recv-Q 1000 Send-Q 0</c>.</summary>
+    public override string ToString() =>
+        $"{Proto} {Local} → {Remote} {State} Recv-Q {Queue(RecvQ)} Send-Q {Queue(SendQ)}";
+
+    internal static string Queue(int? size) => size?.ToString(CultureInfo.InvariantCulture) ?? "-";
+
     private static int PortOf(string endPoint) =>
         int.Parse(endPoint.AsSpan(endPoint.LastIndexOf(':') + 1), NumberStyles.None, CultureInfo.InvariantCulture);
 }

@@ -30,6 +30,25 @@ public static class SocketTable
             .ToArray();
     }
 
+    /// <summary>
+    /// The rows as <c>netstat -tan</c> prints them (Proto, Recv-Q, Send-Q, Local Address, Foreign Address, State),
+    /// in aligned columns; a queue the OS does not report shows as <c>-</c>.
+    /// </summary>
+    public static string Format(IEnumerable<SocketRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var all = rows.ToArray();
+        int local = Math.Max("Local Address".Length, all.Select(r => r.Local.Length).DefaultIfEmpty().Max());
+        int remote = Math.Max("Foreign Address".Length, all.Select(r => r.Remote.Length).DefaultIfEmpty().Max());
+        var text = new System.Text.StringBuilder();
+        text.Append($"{"Proto",-5} {"Recv-Q",7} {"Send-Q",7} {"Local Address".PadRight(local)} {"Foreign Address".PadRight(remote)} State");
+        foreach (var row in all)
+        {
+            text.Append('\n').Append($"{row.Proto,-5} {SocketRow.Queue(row.RecvQ),7} {SocketRow.Queue(row.SendQ),7} {row.Local.PadRight(local)} {row.Remote.PadRight(remote)} {row.State}");
+        }
+        return text.ToString();
+    }
+
     private static IReadOnlyList<SocketRow> Portable()
     {
         var properties = IPGlobalProperties.GetIPGlobalProperties();

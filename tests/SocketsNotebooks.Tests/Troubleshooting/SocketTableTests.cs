@@ -80,4 +80,25 @@ public sealed class SocketTableTests
 
         Assert.DoesNotContain(SocketTable.Snapshot(port), r => r.State is "LISTEN" or "ESTABLISHED");
     }
+
+    [Fact]
+    public void Format_Rows_NetstatColumnsWithDashForUnknownQueues()
+    {
+        SocketRow[] rows =
+        [
+            new("tcp", "127.0.0.1:65432", "0.0.0.0:0", "LISTEN", 0, 0, "/proc/net/tcp"),
+            new("tcp6", "[::1]:80", "[::1]:50110", "ESTABLISHED", null, null, SocketTable.PortableSource),
+        ];
+
+        string[] lines = SocketTable.Format(rows).Split('\n');
+
+        Assert.Equal("Proto  Recv-Q  Send-Q Local Address   Foreign Address State", lines[0]);
+        Assert.Equal("tcp         0       0 127.0.0.1:65432 0.0.0.0:0       LISTEN", lines[1]);
+        Assert.Equal("tcp6        -       - [::1]:80        [::1]:50110     ESTABLISHED", lines[2]);
+    }
+
+    [Fact]
+    public void ToString_Row_OneNetstatLikeLine() =>
+        Assert.Equal("tcp 127.0.0.1:65432 → 127.0.0.1:50110 ESTABLISHED Recv-Q 1000 Send-Q -",
+            new SocketRow("tcp", "127.0.0.1:65432", "127.0.0.1:50110", "ESTABLISHED", 1000, null, "x").ToString());
 }
