@@ -6,4 +6,9 @@ namespace SocketsNotebooks.AppProtocol;
 /// <param name="Reason">Why it closed.</param>
 /// <param name="Error">For <see cref="AppCloseReason.ProtocolError"/>: which rule or limit was broken.</param>
 /// <param name="Detail">The clear message (names the limit, the missing key, ...).</param>
-public sealed record AppConnectionClosed(int Conn, string Peer, AppCloseReason Reason, ProtocolError? Error, string Detail);
+public sealed record AppConnectionClosed(int Conn, string Peer, AppCloseReason Reason, ProtocolError? Error, string Detail)
+{
+    /// <summary>One line, e.g. <c>conn 7: ProtocolError ContentTooLong: content-length ... exceeds the limit ...</c>.</summary>
+    public override string ToString() =>
+        $"conn {Conn}: {Reason}{(Error is null ? "" : $" {Error}")}{(Detail.Length > 0 ? ": " + Detail : "")}";
+}

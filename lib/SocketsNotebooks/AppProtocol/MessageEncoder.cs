@@ -18,6 +18,26 @@ public static class MessageEncoder
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// Frames any JSON header text and content, valid or not: the 2-byte length, the header as
+    /// UTF-8, the content. How a notebook or test builds a message a correct encoder never would
+    /// (a header that lies about its length, lacks a key, or is not JSON).
+    /// </summary>
+    public static byte[] Frame(string jsonHeader, byte[]? content = null)
+    {
+        ArgumentNullException.ThrowIfNull(jsonHeader);
+        byte[] header = System.Text.Encoding.UTF8.GetBytes(jsonHeader);
+        if (header.Length > ushort.MaxValue)
+        {
+            throw new ArgumentException($"A header of {header.Length} bytes does not fit the 2-byte length.", nameof(jsonHeader));
+        }
+        byte[] frame = new byte[Message.ProtoHeaderLength + header.Length + (content?.Length ?? 0)];
+        BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)header.Length);
+        header.CopyTo(frame, Message.ProtoHeaderLength);
+        content?.CopyTo(frame, Message.ProtoHeaderLength + header.Length);
+        return frame;
+    }
+
     /// <summary>Writes the message to <paramref name="writer"/>: proto header, JSON header, content.</summary>
     public static void Write(Message message, IBufferWriter<byte> writer)
     {

@@ -19,6 +19,10 @@ public sealed record RecvAnatomy(int Conn, Side Side, int Recv, int ProtoHeader,
     /// <summary>All bytes of this <c>recv()</c>.</summary>
     public int Bytes => ProtoHeader + JsonHeader + Content;
 
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"recv #{Recv} on conn {Conn}: {Bytes} bytes = {ProtoHeader} proto header + {JsonHeader} JSON header + {Content} content{(Complete ? ", message complete" : "")}; then waiting for {Waiting}";
+
     /// <summary>Runs <paramref name="stream"/> through a fresh decoder in pieces of the given sizes: the anatomy without a socket.</summary>
     public static IReadOnlyList<RecvAnatomy> Of(byte[] stream, IEnumerable<int> pieceSizes, MessageLimits? limits = null)
     {

@@ -54,7 +54,9 @@ public static class AppProtocolCharts
         complete.SetProperty("name", "message complete");
         complete.SetProperty("mode", "markers");
         complete.SetProperty("x", done.Select(p => p.X).ToArray());
-        complete.SetProperty("y", done.Select(p => p.Row.Bytes).ToArray());
+        // Just above the bar, so the star does not sit on the bar's number.
+        double lift = Math.Max(1, rows.Select(r => r.Bytes).DefaultIfEmpty(0).Max() * 0.06);
+        complete.SetProperty("y", done.Select(p => p.Row.Bytes + lift).ToArray());
         complete.SetProperty("hovertext", done.Select(p => $"recv #{p.Row.Recv} on conn {p.Row.Conn} completed a message").ToArray());
         complete.SetProperty("hoverinfo", "text");
         complete.SetProperty("marker", Dyn(("symbol", "star"), ("size", 14), ("color", "#222"), ("line", Dyn(("color", "white"), ("width", 1)))));
@@ -86,6 +88,25 @@ public static class AppProtocolCharts
             complete,
         ];
         return GenericChart.setLayout(layout, GenericChart.ofTraceObjects(true, traces));
+    }
+
+    /// <summary>
+    /// The anatomy rows as a plain table, one line per <c>recv()</c> (the kernel would show each
+    /// record folded up): bytes, how they split into the three parts, and what the decoder waited for next.
+    /// </summary>
+    public static AppProtocolHtml AnatomyTable(IEnumerable<RecvAnatomy> recvs)
+    {
+        ArgumentNullException.ThrowIfNull(recvs);
+        var rows = recvs.ToArray();
+        var html = new StringBuilder("<table><thead><tr><th>recv</th><th>conn</th><th>bytes</th><th>proto header</th><th>JSON header</th><th>content</th><th>message complete?</th><th>then waiting for</th></tr></thead><tbody>");
+        var text = new StringBuilder("recv conn bytes proto json content complete waiting\n");
+        foreach (var r in rows)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{r.Recv}</td><td>{r.Conn}</td><td>{r.Bytes}</td><td>{r.ProtoHeader}</td><td>{r.JsonHeader}</td><td>{r.Content}</td><td>{(r.Complete ? "✔ yes" : "")}</td><td>{Escape(r.Waiting)}</td></tr>");
+            text.Append(CultureInfo.InvariantCulture, $"{r.Recv,4} {r.Conn,4} {r.Bytes,5} {r.ProtoHeader,5} {r.JsonHeader,4} {r.Content,7} {(r.Complete ? "yes" : "no"),8} {r.Waiting}\n");
+        }
+        return new AppProtocolHtml(html.Append("</tbody></table>").ToString(), text.ToString());
     }
 
     /// <summary>
@@ -138,7 +159,7 @@ public static class AppProtocolCharts
                 html.Append("<td class=\"").Append(part).Append("\" title=\"")
                     .Append(Escape(Describe(wire, i, headerEnd, contentEnd))).Append("\">")
                     .Append(wire[i].ToString("x2", CultureInfo.InvariantCulture)).Append("</td>");
-                chars.Append("<span class=\"").Append(part).Append("\">").Append(Escape(Glyph(wire, i, headerEnd))).Append("</span>");
+                chars.Append("<span class=\"").Append(part).Append("\">").Append(Escape(Glyph(wire, i))).Append("</span>");
             }
             html.Append("<td class=\"chars\">").Append(chars).Append("</td></tr>");
         }
@@ -206,14 +227,14 @@ public static class AppProtocolCharts
     }
 
     private static string CharNote(byte[] wire, int i) =>
-        wire[i] >= 0x80 ? (wire[i] >= 0xC0 ? $", starts the UTF-8 character '{Glyph(wire, i, 2)}'" : ", continues a UTF-8 character") : $", '{(char)wire[i]}'";
+        wire[i] >= 0x80 ? (wire[i] >= 0xC0 ? $", starts the UTF-8 character '{Glyph(wire, i)}'" : ", continues a UTF-8 character") : $", '{(char)wire[i]}'";
 
     // The character a byte stands for: ASCII as itself, a UTF-8 lead byte as the whole character,
     // its continuation bytes as a dot (so the columns stay aligned), anything else as a dot.
-    private static string Glyph(byte[] wire, int i, int textStart)
+    private static string Glyph(byte[] wire, int i)
     {
         byte b = wire[i];
-        if (i < textStart || i < 2)
+        if (i < 2)
         {
             return "·";
         }

@@ -67,6 +67,15 @@ public sealed class MessageEncoderTests
         Assert.Equal(ProtocolError.HeaderTooLong, error.Error);
     }
 
+    [Fact]
+    public void Frame_HeaderText_MatchesHandBuiltFrame()
+    {
+        string header = """{"byteorder": "little", "content-type": "text/json", "content-encoding": "utf-8", "content-length": 43}""";
+
+        Assert.Equal(GoldenBytes.MorpheusResponse, MessageEncoder.Frame(header, Encoding.UTF8.GetBytes("""{"result": "Follow the white rabbit. 🐰"}""")));
+        Assert.Equal(GoldenBytes.Frame("[]", ""), MessageEncoder.Frame("[]"));
+    }
+
     [Theory]
     [InlineData("plain", "\"plain\"")]
     [InlineData("🐰 ü", "\"🐰 ü\"")]
