@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -17,7 +16,10 @@ namespace NotebookRunner;
 /// </summary>
 public sealed class CellRunner
 {
-    /// <summary>The kernel's default imports.</summary>
+    /// <summary>
+    /// The kernel's default imports. (Later kernels also import <c>Microsoft.DotNet.Interactive</c>
+    /// for <c>display</c>; here <see cref="ScriptGlobals"/> provides it.)
+    /// </summary>
     public static IReadOnlyList<string> DefaultImports { get; } =
     [
         "System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq",
@@ -44,7 +46,6 @@ public sealed class CellRunner
             .AddReferences(typeof(Enumerable).Assembly, typeof(IEnumerable<>).Assembly, typeof(Task<>).Assembly, typeof(Formatter).Assembly)
             .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(notebookDirectory))
             .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, notebookDirectory));
-
     }
 
     /// <summary>
@@ -88,8 +89,8 @@ public sealed class CellRunner
             return;
         }
 
-        // HasSubmissionResult is false for a cell ending in a statement (`x;`, `if`, a void call):
-        // only a trailing expression shows a value, as in the kernel (Script.HasReturnValue).
+        // No value for a cell ending in a statement (`x;`, an `if`, a void call): only a trailing
+        // expression shows one, as in the kernel.
         if (HasReturnValue(_state.Script))
         {
             object? value = _state.ReturnValue;
@@ -142,6 +143,7 @@ public sealed class CellRunner
         IReadOnlyList<Assembly> assemblies = NugetReferences.Resolve(package);
         if (_packages.Add(package))
         {
+            // Plotly.NET.Interactive (the only known package) brings the chart formatter with it.
             _options = _options.AddReferences(assemblies);
             ChartFormatter.Register();
         }

@@ -21,11 +21,18 @@ public static class HtmlPage
     {
         var body = new StringBuilder();
         bool hasCharts = false;
+        int codeNumber = 0;
+        int? failedCell = null;
         foreach (NotebookCell cell in notebook.Cells)
         {
             if (cell.IsCode)
             {
-                hasCharts |= RenderCode(cell, body);
+                codeNumber++;
+                hasCharts |= RenderCode(cell, codeNumber, body);
+                if (failedCell is null && cell.Outputs.Any(o => o.OutputType == "error"))
+                {
+                    failedCell = codeNumber;
+                }
             }
             else if (cell.CellType == "markdown")
             {
@@ -45,7 +52,15 @@ public static class HtmlPage
                 .Append("</script>\n");
         }
 
-        page.Append("</head>\n<body>\n<main>\n").Append(body).Append("</main>\n</body>\n</html>\n");
+        page.Append("</head>\n<body>\n<main>\n");
+        if (failedCell is int failed)
+        {
+            // The run stops at the first failing cell; say so before the reader scrolls into it.
+            page.Append("<p class=\"run-failed\">This run stopped at <a href=\"#cell-").Append(failed)
+                .Append("\">cell ").Append(failed).Append("</a>: it failed, and the cells after it did not run.</p>\n");
+        }
+
+        page.Append(body).Append("</main>\n</body>\n</html>\n");
         return page.ToString();
     }
 
@@ -65,11 +80,11 @@ public static class HtmlPage
         return document.ToHtml(s_markdown);
     }
 
-    private static bool RenderCode(NotebookCell cell, StringBuilder body)
+    private static bool RenderCode(NotebookCell cell, int number, StringBuilder body)
     {
         bool hasCharts = false;
         string prompt = cell.ExecutionCount is int n ? $"[{n}]" : "[ ]";
-        body.Append("<section class=\"code\">\n<div class=\"prompt\">").Append(prompt).Append("</div>")
+        body.Append("<section class=\"code\" id=\"cell-").Append(number).Append("\">\n<div class=\"prompt\">").Append(prompt).Append("</div>")
             .Append("<pre class=\"source\"><code class=\"language-csharp\">").Append(Encode(cell.Source)).Append("</code></pre>\n");
         foreach (CellOutput output in cell.Outputs)
         {

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using DynamicObj;
 using Microsoft.FSharp.Core;
 using Plotly.NET;
 
@@ -18,8 +17,8 @@ public static partial class NugetReferences
     public const string PlotlyInteractive = "Plotly.NET.Interactive";
 
     /// <summary>
-    /// Assemblies the runner hands to cells for Plotly.NET.Interactive, which are also the ones a
-    /// <c>#r</c>'d library that uses Plotly.NET must bind to, so its charts are the runner's type.
+    /// The references cells get for Plotly.NET.Interactive: the runner's own Plotly.NET and the
+    /// packages under it that the kernel's restore would reference as well.
     /// </summary>
     public static IReadOnlyList<Assembly> PlotlyAssemblies { get; } =
     [
@@ -31,8 +30,9 @@ public static partial class NugetReferences
     ];
 
     /// <summary>
-    /// Removes the <c>#r "nuget:..."</c> and <c>#i</c> lines from <paramref name="code"/> and returns
-    /// the package names. Lifted lines become empty lines, so compile errors keep their line numbers.
+    /// Removes the <c>#r "nuget:..."</c> lines from <paramref name="code"/> and returns the package
+    /// names. Lifted lines become empty lines, so compile errors keep their line numbers. A
+    /// <c>#i</c> line (a package source) throws <see cref="NotSupportedException"/>.
     /// </summary>
     public static string Lift(string code, out IReadOnlyList<string> packages)
     {

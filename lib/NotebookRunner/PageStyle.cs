@@ -24,6 +24,7 @@ internal static class PageStyle
         th, td { border: 1px solid #d0d7de; padding: 3px 10px; text-align: left; vertical-align: top; }
         th { background: #f6f8fa; }
         .output table td pre, .output .dni-plaintext pre { margin: 0; }
+        .run-failed { background: #ffebe9; border: 1px solid #cf222e; border-radius: 6px; padding: 8px 14px; color: #82071e; }
         blockquote { margin: 0; padding: 0 1em; color: #59636e; border-left: 4px solid #d0d7de; }
 
         """;

@@ -39,7 +39,9 @@ public sealed class HtmlPageTests
         using var nb = new TestNotebook();
         NotebookResult result = await nb.RunAsync(nb.Write("03-plain.ipynb", "1 + 1"));
 
-        Assert.DoesNotContain(ChartFormatter.PlotlyJs[..200], File.ReadAllText(result.HtmlOutputPath!), StringComparison.Ordinal);
+        string html = File.ReadAllText(result.HtmlOutputPath!);
+        Assert.DoesNotContain(ChartFormatter.PlotlyJs[..200], html, StringComparison.Ordinal);
+        Assert.DoesNotContain("run-failed\">", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,5 +74,7 @@ public sealed class HtmlPageTests
         Assert.Contains("<pre class=\"output stream stdout\">&lt;b&gt;\n</pre>", html, StringComparison.Ordinal);
         Assert.Contains("<strong>ArgumentException</strong>: bad &lt;arg&gt;", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
+        Assert.Contains("This run stopped at <a href=\"#cell-2\">cell 2</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<section class=\"code\" id=\"cell-2\">", html, StringComparison.Ordinal);
     }
 }
