@@ -1,0 +1,100 @@
+using System.Globalization;
+using SocketsNotebooks.AppProtocol;
+
+namespace SocketsNotebooks.PubSub;
+
+// What the broker does with each command: the application on top of the framing.
+public sealed partial class Broker
+{
+    private void Handle(BrokerConnection connection, AppProtocol.Message message)
+    {
+        if (!PubSubCommand.TryParse(message, out var command, out string error))
+        {
+            Close(connection, PubSubCloseReason.BadCommand, error);
+            return;
+        }
+        switch (command.Verb)
+        {
+            case PubSubVerb.Subscribe:
+            {
+                if (!connection.IsSubscriber)
+                {
+                    _subscribers.Add(connection);
+                    _fanOut = [.. _subscribers];
+                    lock (_gate)
+                    {
+                        if (_subscriberHistory.Count < MaxRememberedSubscribers)
+                        {
+                            _subscriberHistory.Add(connection);
+                        }
+                    }
+                }
+                int count = connection.Subscribe(command.Topic);
+                connection.Sample(NowMs, force: true, Options.MaxSamplesPerSubscriber);
+                Options.Log?.Invoke($"{connection.Peer} subscribed to '{command.Topic}' ({count} subscription(s))");
+                Enqueue(connection, PubSubCommand.Acknowledge(command.Verb, command.Topic, count).ToBytes(), isDelivery: false);
+                break;
+            }
+            case PubSubVerb.Unsubscribe:
+            {
+                int count = connection.Unsubscribe(command.Topic);
+                Enqueue(connection, PubSubCommand.Acknowledge(command.Verb, command.Topic, count).ToBytes(), isDelivery: false);
+                break;
+            }
+            case PubSubVerb.Publish:
+                FanOut(command.Topic, command.Payload);
+                break;
+            case PubSubVerb.Ping:
+                // Sent after everything this connection asked before it was handled: a publisher's flush.
+                Enqueue(connection, new PubSubCommand(PubSubVerb.Pong).ToBytes(), isDelivery: false);
+                break;
+            default:
+                Close(connection, PubSubCloseReason.BadCommand, $"'{command.Verb.ToString().ToLowerInvariant()}' is what the broker sends, not what it accepts");
+                break;
+        }
+    }
+
+    private void FanOut(string topic, string payload)
+    {
+        Interlocked.Increment(ref _published);
+        byte[]? encoded = null;
+        // _fanOut is a snapshot: cutting a subscriber off inside the loop does not disturb it.
+        foreach (var subscriber in _fanOut)
+        {
+            if (subscriber.IsClosed || !subscriber.Matches(topic))
+            {
+                continue;
+            }
+            // Encoded once, on the first match; every queue shares the same bytes.
+            encoded ??= PubSubCommand.Delivery(topic, payload).ToBytes();
+            if (Enqueue(subscriber, encoded, isDelivery: true))
+            {
+                Interlocked.Increment(ref _fannedOut);
+            }
+        }
+    }
+
+    // Returns false if the connection's queue was full and it was cut off instead.
+    private bool Enqueue(BrokerConnection connection, byte[] bytes, bool isDelivery)
+    {
+        var queue = connection.Queue;
+        if (queue.Count + 1 > Options.MaxQueuedMessages)
+        {
+            Close(connection, PubSubCloseReason.SlowSubscriber, string.Create(CultureInfo.InvariantCulture,
+                $"{queue.Count:N0} messages ({queue.Bytes:N0} bytes) waiting: MaxQueuedMessages = {Options.MaxQueuedMessages:N0} reached, {connection.Delivered:N0} delivered before"));
+            return false;
+        }
+        if (queue.Bytes + bytes.Length > Options.MaxQueuedBytes)
+        {
+            Close(connection, PubSubCloseReason.SlowSubscriber, string.Create(CultureInfo.InvariantCulture,
+                $"{queue.Bytes:N0} bytes ({queue.Count:N0} messages) waiting: MaxQueuedBytes = {Options.MaxQueuedBytes:N0} reached, {connection.Delivered:N0} delivered before"));
+            return false;
+        }
+        if (queue.Count == 0)
+        {
+            _interestChanged.Add(connection);
+        }
+        connection.Enqueue(bytes, isDelivery);
+        return true;
+    }
+}

@@ -1,0 +1,319 @@
+using System.Net.Sockets;
+using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.Hosting;
+using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Tracing;
+using Stopwatch = System.Diagnostics.Stopwatch;
+
+namespace SocketsNotebooks.PubSub;
+
+/// <summary>
+/// A publish/subscribe broker: the section 3 message format, many messages per connection, and the
+/// section 2 event loop (one thread, a <see cref="Selector"/>). Subscribers send <c>subscribe &lt;prefix&gt;</c>,
+/// publishers send <c>publish &lt;topic&gt; &lt;payload&gt;</c>, and every published message is queued for
+/// each subscriber with a matching prefix. Publishers never wait for subscribers: each subscriber has
+/// its own bounded queue, and one that cannot keep up is disconnected with
+/// <see cref="PubSubCloseReason.SlowSubscriber"/> instead of slowing the others or growing memory.
+/// </summary>
+public sealed partial class Broker : BackgroundServer
+{
+    // Select wakes at least this often to notice Stop() and to take samples.
+    private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(50);
+    private const int MaxRememberedSubscribers = 10_000;
+    private const int ScratchSize = 64 * 1024;
+
+    private readonly Selector _selector = new();
+    private readonly byte[] _receiveBuffer;
+    private readonly byte[] _scratch = new byte[ScratchSize];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly object _gate = new();
+    // Every connection that ever subscribed (open or not, up to a cap), for the stats and charts.
+    private readonly List<BrokerConnection> _subscriberHistory = [];
+    private readonly List<PubSubConnectionClosed> _closed = [];
+    // Open subscribers, in the order they subscribed; the array is what each publish walks.
+    private readonly List<BrokerConnection> _subscribers = [];
+    private BrokerConnection[] _fanOut = [];
+    // Connections whose "anything to send?" answer may have flipped during this wake-up.
+    private readonly HashSet<BrokerConnection> _interestChanged = [];
+    private double _lastSampleMs = double.NegativeInfinity;
+    private long _published;
+    private long _fannedOut;
+
+    private Broker(string name, Trace trace, BrokerOptions options)
+        : base(name, trace)
+    {
+        Options = options;
+        _receiveBuffer = new byte[options.ReceiveSize];
+    }
+
+    /// <summary>The settings it runs with.</summary>
+    public BrokerOptions Options { get; }
+
+    /// <summary>Messages published so far.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Copies put into subscriber queues so far (one publish to 100 matching subscribers counts 100).</summary>
+    public long FannedOut => Interlocked.Read(ref _fannedOut);
+
+    /// <summary>Milliseconds on the broker's clock (the clock of <see cref="SubscriberStats"/> and its samples).</summary>
+    public double NowMs => _clock.Elapsed.TotalMilliseconds;
+
+    /// <summary>Every subscriber so far, open or closed, in the order they first subscribed (a snapshot).</summary>
+    public IReadOnlyList<SubscriberStats> Subscribers
+    {
+        get
+        {
+            BrokerConnection[] all;
+            lock (_gate)
+            {
+                all = [.. _subscriberHistory];
+            }
+            return all.Select(c => c.Snapshot()).ToArray();
+        }
+    }
+
+    /// <summary>Every connection closed so far and why, oldest first.</summary>
+    public IReadOnlyList<PubSubConnectionClosed> Closed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _closed.ToArray();
+            }
+        }
+    }
+
+    /// <summary>What the loop's selector watches right now (a snapshot): the listener plus one key per open connection.</summary>
+    public IReadOnlyList<SelectorKey> Keys => _selector.Keys;
+
+    /// <summary>The stats of the subscriber on connection <paramref name="conn"/>, or null.</summary>
+    public SubscriberStats? Subscriber(int conn) => Subscribers.FirstOrDefault(s => s.Conn == conn);
+
+    /// <summary>
+    /// Starts a broker on a thread of its own and returns once it listens (127.0.0.1 and a free port
+    /// unless <see cref="BrokerOptions.EndPoint"/> says otherwise). A server already running under
+    /// <paramref name="name"/> is stopped first, so a notebook can re-run the cell.
+    /// </summary>
+    public static Broker Start(Trace trace, BrokerOptions? options = null, string name = "broker")
+    {
+        options ??= new BrokerOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ReceiveSize, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedMessages, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedBytes, 1, nameof(options));
+        var broker = new Broker(name, trace, options);
+        broker.Start(options.EndPoint, options.Backlog);
+        return broker;
+    }
+
+    /// <summary>Forgets the closed connections and the history of subscribers that are gone (open ones start fresh samples).</summary>
+    public void ClearRecords()
+    {
+        lock (_gate)
+        {
+            _closed.Clear();
+            _subscriberHistory.RemoveAll(c => c.IsClosed);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override Task RunAsync(CancellationToken stopping)
+    {
+        // The section 2 loop: the listener registered for reading, with no data.
+        Listener.Blocking = false;
+        _selector.Register(Listener, SelectorEvents.Read, data: null);
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                foreach (var (key, mask) in _selector.Select(s_tick))
+                {
+                    if (key.Data is BrokerConnection connection)
+                    {
+                        Service(connection, mask);
+                    }
+                    else
+                    {
+                        AcceptWrapper(key.Traced!);
+                    }
+                }
+                UpdateInterest();
+                SampleIfDue(force: false);
+            }
+        }
+        finally
+        {
+            double now = NowMs;
+            foreach (var key in _selector.Keys)
+            {
+                if (key.Data is BrokerConnection connection && !connection.IsClosed)
+                {
+                    connection.Closed(PubSubCloseReason.Stopped, "broker stopped", now);
+                    Remember(connection);
+                }
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    private void AcceptWrapper(TracedSocket listener)
+    {
+        TracedSocket socket;
+        try
+        {
+            socket = Track(listener.Accept());
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted)
+        {
+            // The client gave up between Select and Accept (the trace has it).
+            return;
+        }
+        socket.Blocking = false;
+        if (Options.SendBufferSize is { } size)
+        {
+            socket.Socket.SendBufferSize = size;
+        }
+        var connection = new BrokerConnection(socket, Options.Limits, NowMs);
+        Options.Log?.Invoke($"Accepted connection from {connection.Peer}");
+        _selector.Register(socket, SelectorEvents.Read, connection);
+    }
+
+    // Everything that can go wrong with one connection is caught here and closes only that one.
+    private void Service(BrokerConnection connection, SelectorEvents mask)
+    {
+        if (connection.IsClosed)
+        {
+            // Cut off earlier in this same wake-up (e.g. its queue overflowed during a publish).
+            return;
+        }
+        try
+        {
+            if ((mask & SelectorEvents.Read) != 0)
+            {
+                Read(connection);
+            }
+            if ((mask & SelectorEvents.Write) != 0 && !connection.IsClosed)
+            {
+                Write(connection);
+            }
+        }
+        catch (ProtocolException e)
+        {
+            Close(connection, PubSubCloseReason.ProtocolError, e.Reason);
+        }
+        catch (SocketException e)
+        {
+            Close(connection, e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
+                ? PubSubCloseReason.PeerReset
+                : PubSubCloseReason.SocketError, e.SocketErrorCode.ToString());
+        }
+    }
+
+    private void Read(BrokerConnection connection)
+    {
+        int received = connection.Socket.Receive(_receiveBuffer);
+        if (received == 0)
+        {
+            // FIN. Mid-message this is a truncated message (Complete throws); between messages a goodbye.
+            connection.Decoder.Complete();
+            Close(connection, PubSubCloseReason.PeerClosed, "");
+            return;
+        }
+        connection.Decoder.Feed(_receiveBuffer.AsSpan(0, received));
+        // Many messages per connection: handle every one this recv() completed, in order.
+        while (!connection.IsClosed && connection.Decoder.TryReadMessage(out var message))
+        {
+            Handle(connection, message);
+        }
+    }
+
+    // The kernel takes what fits in its send buffer; the rest stays queued for the next writable wake-up.
+    private void Write(BrokerConnection connection)
+    {
+        int gathered = connection.Queue.Gather(_scratch);
+        if (gathered == 0)
+        {
+            return;
+        }
+        int sent;
+        try
+        {
+            sent = connection.Socket.Send(_scratch.AsSpan(0, gathered));
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+        {
+            return;
+        }
+        connection.Sent(sent);
+        if (connection.Queue.Count == 0)
+        {
+            _interestChanged.Add(connection);
+        }
+    }
+
+    // Write interest only while bytes are queued: a connected socket is nearly always writable, so
+    // watching it for Write with nothing to send would make Select return at once, over and over.
+    private void UpdateInterest()
+    {
+        foreach (var connection in _interestChanged)
+        {
+            if (connection.IsClosed)
+            {
+                continue;
+            }
+            var wanted = connection.Queue.Count > 0 ? SelectorEvents.Read | SelectorEvents.Write : SelectorEvents.Read;
+            if (wanted != connection.Interest)
+            {
+                _selector.Modify(connection.Socket, wanted, connection);
+                connection.Interest = wanted;
+            }
+        }
+        _interestChanged.Clear();
+    }
+
+    private void SampleIfDue(bool force)
+    {
+        if (Options.SampleInterval is not { } interval)
+        {
+            return;
+        }
+        double now = NowMs;
+        if (!force && now - _lastSampleMs < interval.TotalMilliseconds)
+        {
+            return;
+        }
+        _lastSampleMs = now;
+        foreach (var subscriber in _fanOut)
+        {
+            subscriber.Sample(now, force: false, Options.MaxSamplesPerSubscriber);
+        }
+    }
+
+    private void Close(BrokerConnection connection, PubSubCloseReason reason, string detail)
+    {
+        // Unregister before close: a closed socket left in the selector would break the next Select.
+        Options.Log?.Invoke($"Closing connection to {connection.Peer} ({reason}{(detail.Length > 0 ? ": " + detail : "")})");
+        _selector.Unregister(connection.Socket);
+        if (reason != PubSubCloseReason.PeerClosed)
+        {
+            connection.Socket.RecordError($"{reason}: {detail}");
+        }
+        connection.Closed(reason, detail, NowMs);
+        if (connection.IsSubscriber)
+        {
+            _subscribers.Remove(connection);
+            _fanOut = [.. _subscribers];
+        }
+        Remember(connection);
+        CloseConnection(connection.Socket, reason.ToString());
+    }
+
+    private void Remember(BrokerConnection connection)
+    {
+        lock (_gate)
+        {
+            _closed.Add(new PubSubConnectionClosed(connection.Socket.Conn, connection.Peer, connection.CloseReason!.Value,
+                connection.CloseDetail, connection.ClosedMs ?? NowMs));
+        }
+    }
+}

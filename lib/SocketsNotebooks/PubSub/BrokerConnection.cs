@@ -1,0 +1,144 @@
+using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Tracing;
+
+namespace SocketsNotebooks.PubSub;
+
+/// <summary>
+/// The broker's state for one client connection, carried as the selector key's data (the tutorial's
+/// per-connection namespace): its decoder, its subscriptions, its bounded outgoing queue and the
+/// counters the charts read. Publisher or subscriber is not fixed: a connection becomes a subscriber
+/// with its first <c>subscribe</c>.
+/// </summary>
+internal sealed class BrokerConnection(TracedSocket socket, MessageLimits limits, double openedMs)
+{
+    private readonly object _samplesGate = new();
+    private readonly List<DeliverySample> _samples = [];
+    private readonly List<string> _subscriptions = [];
+    private long _delivered;
+    private int _queued;
+    private long _queuedBytes;
+
+    public TracedSocket Socket { get; } = socket;
+
+    public string Peer { get; } = socket.RemoteEndPoint?.ToString() ?? "?";
+
+    public MessageDecoder Decoder { get; } = new(limits);
+
+    public OutgoingQueue Queue { get; } = new();
+
+    public double OpenedMs { get; } = openedMs;
+
+    /// <summary>The events the selector watches now: Read always, Write only while bytes are queued.</summary>
+    public SelectorEvents Interest { get; set; } = SelectorEvents.Read;
+
+    public bool IsSubscriber { get; private set; }
+
+    public bool IsClosed => CloseReason is not null;
+
+    public PubSubCloseReason? CloseReason { get; private set; }
+
+    public string CloseDetail { get; private set; } = "";
+
+    public double? ClosedMs { get; private set; }
+
+    public int PeakQueued { get; private set; }
+
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    // The prefixes, read by the loop for every publish; a snapshot array keeps that loop cheap and
+    // lets another thread read the list while the loop changes it.
+    public string[] Prefixes { get; private set; } = [];
+
+    public bool Matches(string topic)
+    {
+        foreach (string prefix in Prefixes)
+        {
+            if (topic.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public int Subscribe(string prefix)
+    {
+        IsSubscriber = true;
+        if (!_subscriptions.Contains(prefix))
+        {
+            _subscriptions.Add(prefix);
+            Prefixes = [.. _subscriptions];
+        }
+        return _subscriptions.Count;
+    }
+
+    public int Unsubscribe(string prefix)
+    {
+        if (_subscriptions.Remove(prefix))
+        {
+            Prefixes = [.. _subscriptions];
+        }
+        return _subscriptions.Count;
+    }
+
+    public void Enqueue(byte[] bytes, bool isDelivery)
+    {
+        Queue.Enqueue(bytes, isDelivery);
+        PublishCounts();
+        PeakQueued = Math.Max(PeakQueued, Queue.Count);
+    }
+
+    public void Sent(int bytes)
+    {
+        int finished = Queue.Consume(bytes);
+        if (finished > 0)
+        {
+            Interlocked.Add(ref _delivered, finished);
+        }
+        PublishCounts();
+    }
+
+    public void Closed(PubSubCloseReason reason, string detail, double nowMs)
+    {
+        CloseReason = reason;
+        CloseDetail = detail;
+        ClosedMs = nowMs;
+        Sample(nowMs, force: true, maxSamples: int.MaxValue);
+    }
+
+    public void Sample(double nowMs, bool force, int maxSamples)
+    {
+        lock (_samplesGate)
+        {
+            long delivered = Delivered;
+            int queued = Volatile.Read(ref _queued);
+            if (_samples.Count > 0 && !force && _samples[^1].Delivered == delivered && _samples[^1].Queued == queued)
+            {
+                return;
+            }
+            if (_samples.Count < maxSamples)
+            {
+                _samples.Add(new DeliverySample(Math.Round(nowMs, 3), delivered, queued));
+            }
+        }
+    }
+
+    public SubscriberStats Snapshot()
+    {
+        DeliverySample[] samples;
+        lock (_samplesGate)
+        {
+            samples = [.. _samples];
+        }
+        return new SubscriberStats(Socket.Conn, Peer, Prefixes, Delivered, Volatile.Read(ref _queued), Interlocked.Read(ref _queuedBytes),
+            PeakQueued, CloseReason, CloseDetail, OpenedMs, ClosedMs, samples);
+    }
+
+    // The loop owns the queue; these copies are what another thread (a notebook cell) may read.
+    private void PublishCounts()
+    {
+        Volatile.Write(ref _queued, Queue.Count);
+        Interlocked.Exchange(ref _queuedBytes, Queue.Bytes);
+    }
+}

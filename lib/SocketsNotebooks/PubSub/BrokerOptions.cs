@@ -1,0 +1,48 @@
+using System.Net;
+using SocketsNotebooks.AppProtocol;
+
+namespace SocketsNotebooks.PubSub;
+
+/// <summary>Settings of a <see cref="Broker"/>; every one has a default that suits a notebook.</summary>
+public sealed record BrokerOptions
+{
+    /// <summary>Where to listen: 127.0.0.1 and a port the OS picks, unless told otherwise.</summary>
+    public IPEndPoint EndPoint { get; init; } = new(IPAddress.Loopback, 0);
+
+    /// <summary>The listen backlog.</summary>
+    public int Backlog { get; init; } = 1024;
+
+    /// <summary>
+    /// The named limit on one subscriber's outgoing queue, in messages: reaching it means the
+    /// subscriber is not keeping up and it is disconnected (<see cref="PubSubCloseReason.SlowSubscriber"/>).
+    /// </summary>
+    public int MaxQueuedMessages { get; init; } = 1000;
+
+    /// <summary>The same limit in bytes, for large payloads (default 1 MiB).</summary>
+    public long MaxQueuedBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// The framing limits for what clients send. A publish carries a small payload, so content is
+    /// capped at 64 KiB. The idle timeout is not applied: a subscriber that only listens is silent by design.
+    /// </summary>
+    public MessageLimits Limits { get; init; } = new() { MaxContentLength = 64 * 1024 };
+
+    /// <summary>The buffer size of each <c>recv()</c>.</summary>
+    public int ReceiveSize { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// SO_SNDBUF of every accepted socket, or null for the OS default. The kernel's send buffer (and
+    /// the subscriber's receive buffer) hold messages before the broker's queue does; a notebook makes
+    /// them small so a slow subscriber reaches the broker's limit in well under a second.
+    /// </summary>
+    public int? SendBufferSize { get; init; }
+
+    /// <summary>How often each subscriber's delivered and queued counts are sampled for the charts (null = not at all).</summary>
+    public TimeSpan? SampleInterval { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The most samples kept per subscriber; later ones are dropped so a long-running broker does not grow.</summary>
+    public int MaxSamplesPerSubscriber { get; init; } = 5000;
+
+    /// <summary>Called with a line for each connection opened or closed; runs on the loop's thread (the CLI prints these).</summary>
+    public Action<string>? Log { get; init; }
+}

@@ -1,0 +1,70 @@
+namespace SocketsNotebooks.PubSub;
+
+/// <summary>
+/// One subscriber's outgoing queue: whole encoded messages waiting for its socket. A published message
+/// is encoded once and the same array sits in every matching subscriber's queue, so fan-out to 100
+/// subscribers costs 100 references, not 100 copies. <see cref="Gather"/> copies as much as one
+/// <c>send()</c> can take into a scratch buffer; <see cref="Consume"/> drops what the kernel took.
+/// </summary>
+internal sealed class OutgoingQueue
+{
+    private readonly Queue<(byte[] Bytes, bool IsDelivery)> _entries = new();
+    // How much of the head entry was already sent.
+    private int _headOffset;
+
+    /// <summary>Messages waiting (a half-sent head counts).</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>Bytes waiting.</summary>
+    public long Bytes { get; private set; }
+
+    public void Enqueue(byte[] bytes, bool isDelivery)
+    {
+        _entries.Enqueue((bytes, isDelivery));
+        Bytes += bytes.Length;
+    }
+
+    /// <summary>Copies waiting bytes, oldest first, into <paramref name="scratch"/>; returns how many.</summary>
+    public int Gather(Span<byte> scratch)
+    {
+        int filled = 0;
+        int offset = _headOffset;
+        foreach (var (bytes, _) in _entries)
+        {
+            int count = Math.Min(bytes.Length - offset, scratch.Length - filled);
+            bytes.AsSpan(offset, count).CopyTo(scratch[filled..]);
+            filled += count;
+            offset = 0;
+            if (filled == scratch.Length)
+            {
+                break;
+            }
+        }
+        return filled;
+    }
+
+    /// <summary>Forgets the first <paramref name="sent"/> bytes; returns how many published messages that finished.</summary>
+    public int Consume(int sent)
+    {
+        Bytes -= sent;
+        int delivered = 0;
+        while (sent > 0)
+        {
+            var (bytes, isDelivery) = _entries.Peek();
+            int left = bytes.Length - _headOffset;
+            if (sent < left)
+            {
+                _headOffset += sent;
+                return delivered;
+            }
+            sent -= left;
+            _entries.Dequeue();
+            _headOffset = 0;
+            if (isDelivery)
+            {
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+}

@@ -1,0 +1,317 @@
+using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.PubSub;
+using SocketsNotebooks.Tracing;
+using Xunit.Abstractions;
+using Trace = SocketsNotebooks.Tracing.Trace;
+
+namespace SocketsNotebooks.Tests.PubSub;
+
+public sealed class BrokerTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task FanOut_100Subscribers_EachReceivesEveryMessageInOrder()
+    {
+        const int Subscribers = 100, Messages = 50;
+        var trace = new Trace();
+        var broker = Broker.Start(trace, name: nameof(FanOut_100Subscribers_EachReceivesEveryMessageInOrder));
+        var subscribers = new List<Subscriber>();
+        try
+        {
+            subscribers.AddRange(await Task.WhenAll(Enumerable.Range(0, Subscribers)
+                .Select(_ => Subscriber.ConnectAsync(broker.EndPoint, trace))).WaitAsync(s_timeout));
+            await Task.WhenAll(subscribers.Select(s => s.SubscribeAsync("news"))).WaitAsync(s_timeout);
+            using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
+            var sent = Enumerable.Range(1, Messages).Select(i => $"headline {i}").ToArray();
+            foreach (string headline in sent)
+            {
+                publisher.Publish("news", headline);
+            }
+
+            var received = await Task.WhenAll(subscribers.Select(s => s.ReceiveAsync(Messages, s_timeout)));
+
+            Assert.All(received, messages => Assert.Equal(sent, messages.Select(m => m.Payload)));
+            Assert.All(received, messages => Assert.All(messages, m => Assert.Equal("news", m.Topic)));
+            Assert.Equal(Messages, broker.Published);
+            Assert.Equal(Subscribers * Messages, broker.FannedOut);
+            Assert.DoesNotContain(broker.Closed, c => c.Reason == PubSubCloseReason.SlowSubscriber);
+        }
+        finally
+        {
+            subscribers.ForEach(s => s.Close());
+            broker.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Subscribe_Prefix100_Gets10001ButNot20001()
+    {
+        var trace = new Trace();
+        var broker = Broker.Start(trace, name: nameof(Subscribe_Prefix100_Gets10001ButNot20001));
+        var newYork = await Subscriber.ConnectAsync(broker.EndPoint, trace);
+        var everything = await Subscriber.ConnectAsync(broker.EndPoint, trace);
+        try
+        {
+            Assert.Equal(1, await newYork.SubscribeAsync("100"));
+            Assert.Equal(1, await everything.SubscribeAsync(""));
+            using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
+            publisher.Publish("10001", "23 45");
+            publisher.Publish("20001", "30 50");
+            publisher.Publish("10021", "19 40");
+            publisher.Publish("1000", "no zipcode is this short");
+            publisher.Publish("9100", "100 is not at the start");
+            await publisher.PingAsync().WaitAsync(s_timeout);
+
+            var all = await everything.ReceiveAsync(5, s_timeout);
+            var received = await newYork.ReceiveAsync(3, s_timeout);
+            await newYork.PingAsync().WaitAsync(s_timeout);
+
+            Assert.Equal(["10001 23 45", "10021 19 40", "1000 no zipcode is this short"], received.Select(m => m.ToString()));
+            Assert.Equal(3, newYork.Count);
+            Assert.Equal(5, all.Count);
+        }
+        finally
+        {
+            newYork.Close();
+            everything.Close();
+            broker.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Subscribe_OverlappingPrefixes_DeliveredOnce_UnsubscribeStopsDelivery()
+    {
+        var trace = new Trace();
+        var broker = Broker.Start(trace, name: nameof(Subscribe_OverlappingPrefixes_DeliveredOnce_UnsubscribeStopsDelivery));
+        var subscriber = await Subscriber.ConnectAsync(broker.EndPoint, trace);
+        try
+        {
+            await subscriber.SubscribeAsync("100");
+            Assert.Equal(2, await subscriber.SubscribeAsync("10001"));
+            using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
+            publisher.Publish("10001", "first");
+            await publisher.PingAsync();
+            Assert.Equal(1, await subscriber.UnsubscribeAsync("100"));
+            Assert.Equal(0, await subscriber.UnsubscribeAsync("10001"));
+            publisher.Publish("10001", "second");
+            await publisher.PingAsync();
+            // The subscriber's own ping comes back after anything the broker queued for it before.
+            await subscriber.PingAsync();
+
+            Assert.Equal(["first"], subscriber.Messages.Select(m => m.Payload));
+        }
+        finally
+        {
+            subscriber.Close();
+            broker.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task SlowSubscriber_QueueLimitReached_DisconnectedWithReasonWhileOthersReceiveEverything()
+    {
+        const int Limit = 100, Batch = 40, Batches = 15;
+        var trace = new Trace();
+        // Small kernel buffers on both ends, so the broker's queue (not the kernel) takes the overflow soon.
+        var broker = Broker.Start(trace, new BrokerOptions { MaxQueuedMessages = Limit, SendBufferSize = 4096 },
+            nameof(SlowSubscriber_QueueLimitReached_DisconnectedWithReasonWhileOthersReceiveEverything));
+        var fast = new List<Subscriber>();
+        Subscriber? slow = null;
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                fast.Add(await Subscriber.ConnectAsync(broker.EndPoint, trace));
+                await fast[^1].SubscribeAsync("ticks");
+            }
+            slow = await Subscriber.ConnectAsync(broker.EndPoint, trace, new SubscriberOptions { Slow = true, ReceiveBufferSize = 4096 });
+            await slow.SubscribeAsync("ticks");
+            Assert.False(slow.IsReading);
+            using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
+
+            // Lock-step: the next batch goes out once every fast subscriber has the previous one, so
+            // only the subscriber that stopped reading can fall behind.
+            for (int b = 0; b < Batches; b++)
+            {
+                publisher.Publish(Enumerable.Range(b * Batch, Batch).Select(i => ("ticks", $"tick {i}")));
+                await Task.WhenAll(fast.Select(s => s.WaitForCountAsync((b + 1) * Batch, s_timeout)));
+            }
+            // The slow subscriber cannot see the broker's FIN while it does not read: ask the broker.
+            var closed = await WaitForCloseAsync(broker, slow.Conn);
+            output.WriteLine($"broker: {closed.Reason}: {closed.Detail}");
+            slow.ResumeReading();
+            Assert.Equal("broker closed the connection (FIN)", await slow.Closed.WaitAsync(s_timeout));
+
+            Assert.Equal(PubSubCloseReason.SlowSubscriber, closed.Reason);
+            Assert.Contains("MaxQueuedMessages = 100", closed.Detail, StringComparison.Ordinal);
+            Assert.Contains(trace.Events, e => e.Conn == slow.Conn && e.Side == Side.Server && e.Kind == TraceKind.Error
+                && e.Note.StartsWith("SlowSubscriber: ", StringComparison.Ordinal));
+            Assert.Contains(trace.Events, e => e.Conn == slow.Conn && e.Side == Side.Server && e.Kind == TraceKind.Close && e.Note == "SlowSubscriber");
+            var expected = Enumerable.Range(0, Batch * Batches).Select(i => $"tick {i}").ToArray();
+            Assert.All(fast, s => Assert.Equal(expected, s.Messages.Select(m => m.Payload)));
+            var slowStats = broker.Subscriber(slow.Conn)!;
+            Assert.True(slowStats.CutOff);
+            Assert.Equal(Limit, slowStats.PeakQueued);
+            Assert.True(slowStats.Delivered < Batch * Batches);
+            Assert.All(fast, s => Assert.Null(broker.Subscriber(s.Conn)!.CloseReason));
+        }
+        finally
+        {
+            fast.ForEach(s => s.Close());
+            slow?.Close();
+            broker.Stop();
+        }
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFF }, PubSubCloseReason.ProtocolError, "HeaderTooLong")]
+    [InlineData(new byte[] { 0x00, 0x02, (byte)'{', (byte)'}' }, PubSubCloseReason.ProtocolError, "MissingKey")]
+    public async Task MalformedFrame_ClosesOnlyThatConnection(byte[] garbage, PubSubCloseReason reason, string detail)
+    {
+        var trace = new Trace();
+        var broker = Broker.Start(trace, name: nameof(MalformedFrame_ClosesOnlyThatConnection) + detail);
+        var subscriber = await Subscriber.ConnectAsync(broker.EndPoint, trace);
+        var bad = await Subscriber.ConnectAsync(broker.EndPoint, trace);
+        try
+        {
+            await subscriber.SubscribeAsync("t");
+            await bad.SubscribeAsync("t");
+            using var raw = TracedSocket.Tcp(trace, Side.Client);
+            raw.Connect(broker.EndPoint);
+            raw.SendAll(garbage);
+
+            var closed = await WaitForCloseAsync(broker, raw.Conn);
+            using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
+            publisher.Publish("t", "still here");
+
+            Assert.Equal(reason, closed.Reason);
+            Assert.StartsWith(detail, closed.Detail, StringComparison.Ordinal);
+            Assert.Equal("still here", (await subscriber.ReceiveAsync(1, s_timeout))[0].Payload);
+            Assert.Equal("still here", (await bad.ReceiveAsync(1, s_timeout))[0].Payload);
+            Assert.True(broker.IsRunning);
+        }
+        finally
+        {
+            subscriber.Close();
+            bad.Close();
+            broker.Stop();
+        }
+    }
+
+    [Theory]
+    [InlineData("shout hello", "unknown command 'shout'")]
+    [InlineData("publish", "'publish' needs a topic")]
+    [InlineData("message t x", "'message' is what the broker sends")]
+    [InlineData("subscribe two words", "'subscribe' takes one prefix")]
+    public async Task BadCommand_ClosesThatConnectionWithReason(string text, string detail)
+    {
+        var trace = new Trace();
+        var broker = Broker.Start(trace, name: nameof(BadCommand_ClosesThatConnectionWithReason));
+        var subscriber = await Subscriber.ConnectAsync(broker.EndPoint, trace);
+        try
+        {
+            await subscriber.SubscribeAsync("");
+            using var raw = TracedSocket.Tcp(trace, Side.Client);
+            raw.Connect(broker.EndPoint);
+            raw.SendAll(MessageEncoder.Encode(SocketsNotebooks.AppProtocol.Message.Text(text)));
+
+            var closed = await WaitForCloseAsync(broker, raw.Conn);
+            using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
+            publisher.Publish("t", "after");
+
+            Assert.Equal(PubSubCloseReason.BadCommand, closed.Reason);
+            Assert.StartsWith(detail, closed.Detail, StringComparison.Ordinal);
+            Assert.Equal(0, raw.Receive(new byte[16])); // FIN: the broker closed it
+            Assert.Equal("after", (await subscriber.ReceiveAsync(1, s_timeout))[0].Payload);
+        }
+        finally
+        {
+            subscriber.Close();
+            broker.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Broker_AfterDelivery_WatchesWriteOnlyWhileBytesAreQueued()
+    {
+        var trace = new Trace();
+        var broker = Broker.Start(trace, name: nameof(Broker_AfterDelivery_WatchesWriteOnlyWhileBytesAreQueued));
+        var subscriber = await Subscriber.ConnectAsync(broker.EndPoint, trace);
+        try
+        {
+            await subscriber.SubscribeAsync("t");
+            using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
+            publisher.Publish(Enumerable.Range(0, 500).Select(i => ("t", new string('x', 100))));
+            await subscriber.WaitForCountAsync(500, s_timeout);
+            await subscriber.PingAsync();
+            await publisher.PingAsync();
+
+            // The pong was the last byte queued; once it is out, nobody is watched for Write.
+            Assert.All(broker.Keys, key => Assert.Equal(SelectorEvents.Read, key.Events));
+            Assert.Equal(500, broker.Subscriber(subscriber.Conn)!.Delivered);
+        }
+        finally
+        {
+            subscriber.Close();
+            broker.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Stats_Samples_DeliveredGrowsToTotal()
+    {
+        var trace = new Trace();
+        var broker = Broker.Start(trace, name: nameof(Stats_Samples_DeliveredGrowsToTotal));
+        var subscriber = await Subscriber.ConnectAsync(broker.EndPoint, trace);
+        try
+        {
+            await subscriber.SubscribeAsync("t");
+            using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
+            publisher.Publish(Enumerable.Range(0, 300).Select(i => ("t", "x")));
+            await subscriber.WaitForCountAsync(300, s_timeout);
+            subscriber.Close();
+            var closed = await WaitForCloseAsync(broker, subscriber.Conn);
+
+            var stats = broker.Subscriber(subscriber.Conn)!;
+            Assert.Equal(PubSubCloseReason.PeerClosed, closed.Reason);
+            Assert.Equal(300, stats.Samples[^1].Delivered);
+            Assert.Equal(stats.Samples.OrderBy(s => s.TimeMs).Select(s => s.Delivered), stats.Samples.Select(s => s.Delivered));
+            Assert.True(stats.Samples.Zip(stats.Samples.Skip(1)).All(p => p.First.Delivered <= p.Second.Delivered));
+        }
+        finally
+        {
+            broker.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Subscriber_BrokerStopped_ClosedCompletesAndWaitFailsFast()
+    {
+        var trace = new Trace();
+        var broker = Broker.Start(trace, name: nameof(Subscriber_BrokerStopped_ClosedCompletesAndWaitFailsFast));
+        var subscriber = await Subscriber.ConnectAsync(broker.EndPoint, trace);
+        try
+        {
+            await subscriber.SubscribeAsync("t");
+            var waiting = subscriber.WaitForCountAsync(1, s_timeout);
+            broker.Stop();
+
+            await Assert.ThrowsAsync<IOException>(() => waiting);
+            Assert.Equal("broker closed the connection (FIN)", await subscriber.Closed.WaitAsync(s_timeout));
+            Assert.Equal(PubSubCloseReason.Stopped, broker.Subscriber(subscriber.Conn)!.CloseReason);
+        }
+        finally
+        {
+            subscriber.Close();
+            broker.Stop();
+        }
+    }
+
+    private static async Task<PubSubConnectionClosed> WaitForCloseAsync(Broker broker, int conn)
+    {
+        await broker.Trace.WaitForAsync(e => e.Conn == conn && e.Side == Side.Server && e.Kind == TraceKind.Close, s_timeout);
+        return broker.Closed.Single(c => c.Conn == conn);
+    }
+}
