@@ -132,7 +132,7 @@ public static class AppClient
             return close switch
             {
                 AppCloseReason.PeerClosed => (close, null, "the server closed the connection without answering"),
-                AppCloseReason.ConnectFailed => (close, null, "connect failed (see the trace)"),
+                AppCloseReason.ConnectFailed => (close, null, connection.ConnectError.ToString()),
                 _ => (close, null, ""),
             };
         }

@@ -44,6 +44,9 @@ internal sealed class AppClientConnection
 
     public Message? Response { get; private set; }
 
+    /// <summary>What SO_ERROR said when a non-blocking connect failed.</summary>
+    public SocketError ConnectError { get; private set; }
+
     public IReadOnlyList<RecvAnatomy> Anatomy => _anatomy;
 
     /// <summary>Write until the request is out (connecting counts as writing), then read.</summary>
@@ -80,7 +83,8 @@ internal sealed class AppClientConnection
         if (!_connected)
         {
             // Writable after connect_ex means the handshake ended; SO_ERROR says how.
-            if (Socket.FinishConnect() != SocketError.Success)
+            ConnectError = Socket.FinishConnect();
+            if (ConnectError != SocketError.Success)
             {
                 return AppCloseReason.ConnectFailed;
             }

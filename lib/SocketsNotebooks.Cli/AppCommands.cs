@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.Tracing;
+
+namespace SocketsNotebooks.Cli;
+
+/// <summary>
+/// Section 3, the tutorial's <c>app-server.py</c> / <c>app-client.py</c> pair: <c>sockets app-server</c>
+/// in one terminal, <c>sockets app-client 127.0.0.1 65432 search morpheus</c> in another. Both print
+/// the tutorial's lines (including the bytes sent, escaped as Python prints them), so the output can
+/// be laid next to the Python programs' output — and either side can be the Python one.
+/// </summary>
+public static class AppCommands
+{
+    /// <summary>The commands of this section: <c>app-server</c> and <c>app-client</c>.</summary>
+    public static IEnumerable<Command> Create() => [Server(), Client()];
+
+    private static Command Server()
+    {
+        // The tutorial's app-server.py takes both arguments; here they default like the echo server's.
+        var host = CliArguments.Host("address to listen on");
+        var port = CliArguments.Port("port to listen on, 0 = any free port");
+        var command = new Command("app-server", "Answer one search or binary request per connection, until Ctrl+C.") { host, port };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var output = parsed.InvocationConfiguration.Output;
+            var error = parsed.InvocationConfiguration.Error;
+            IPEndPoint? endPoint = null;
+            try
+            {
+                endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
+                var options = new AppServerOptions { EndPoint = endPoint, Log = output.WriteLine };
+                using var server = AppServer.Start(new Trace(), options, "app-server");
+                await output.WriteLineAsync($"Listening on ('{server.EndPoint.Address}', {server.Port})").ConfigureAwait(false);
+                await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl+C (or the test's token): the normal way a server ends.
+                }
+                server.Stop();
+                await output.WriteLineAsync("Server stopped.").ConfigureAwait(false);
+                return 0;
+            }
+            catch (SocketException e)
+            {
+                await error.WriteLineAsync($"app-server: {CliArguments.Describe(e, endPoint)}").ConfigureAwait(false);
+                return SocketsRoot.FailureExitCode;
+            }
+        });
+        return command;
+    }
+
+    private static Command Client()
+    {
+        // All four are required, as in app-client.py's "usage: <host> <port> <action> <value>".
+        var host = new Argument<string>("host") { Description = "server address" };
+        var port = CliArguments.Port("server port");
+        port.DefaultValueFactory = null;
+        var action = new Argument<string>("action") { Description = "search sends JSON; any other action sends action+value as binary" };
+        var value = new Argument<string>("value") { Description = "what to search for (or the binary payload)" };
+        var command = new Command("app-client", "Send one request (search → JSON, anything else → binary) and print the answer.")
+        {
+            host, port, action, value,
+        };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var output = parsed.InvocationConfiguration.Output;
+            var error = parsed.InvocationConfiguration.Error;
+            IPEndPoint? endPoint = null;
+            try
+            {
+                endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
+                var target = endPoint;
+                var options = new AppClientOptions { Log = output.WriteLine };
+                // The client's selector loop blocks; keep it off the caller's thread.
+                var exchange = await Task.Run(
+                    () => AppClient.Request(target, parsed.GetValue(action)!, parsed.GetValue(value)!, new Trace(), options),
+                    cancellationToken).ConfigureAwait(false);
+                if (exchange.Answered)
+                {
+                    return 0;
+                }
+                string why = exchange.Outcome == AppCloseReason.ConnectFailed && Enum.TryParse<SocketError>(exchange.Detail, out var code)
+                    ? CliArguments.Describe(new SocketException((int)code), endPoint)
+                    : $"no answer from {endPoint}: {exchange.Outcome}{(exchange.Error is null ? "" : $" {exchange.Error}")}: {exchange.Detail}";
+                await error.WriteLineAsync($"app-client: {why}").ConfigureAwait(false);
+                return SocketsRoot.FailureExitCode;
+            }
+            catch (SocketException e)
+            {
+                await error.WriteLineAsync($"app-client: {CliArguments.Describe(e, endPoint)}").ConfigureAwait(false);
+                return SocketsRoot.FailureExitCode;
+            }
+        });
+        return command;
+    }
+}
