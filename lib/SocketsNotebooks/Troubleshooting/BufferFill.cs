@@ -72,12 +72,20 @@ public sealed class BufferFill : IDisposable
             Sample();
         }
         await drained.ConfigureAwait(false);
+        if (samples[^1].ServerBytesRead < TotalSent)
+        {
+            Sample(); // The loop's last look began before the last read; this one shows the empty queues.
+        }
         return samples;
 
         void Sample()
         {
+            // Bytes read first, queues second: reading the socket table takes a while, and the queues it then
+            // shows can only be emptier than at the moment the count was taken, never fuller.
+            double ms = Math.Round(clock.Elapsed.TotalMilliseconds, 2);
+            long read = server.BytesRead - before;
             var (recvQ, sendQ) = QueueSizes();
-            samples.Add(new QueueSample(Math.Round(clock.Elapsed.TotalMilliseconds, 2), recvQ, sendQ, server.BytesRead - before));
+            samples.Add(new QueueSample(ms, recvQ, sendQ, read));
         }
     }
 

@@ -13,8 +13,11 @@ namespace SocketsNotebooks.Troubleshooting;
 /// <param name="ClientReceived">The answer as the client read it after its own shutdown, Python-style.</param>
 public sealed record HalfClose(string ServerReceived, int ServerLastRecv, string ClientReceived)
 {
-    /// <summary>Runs the exchange on 127.0.0.1 (one thread: each step's data is already in the kernel when the next step reads).</summary>
-    public static HalfClose Run(Trace trace, string request = "Hello, world", string answer = "Got 12 bytes, thanks")
+    /// <summary>
+    /// Runs the exchange on 127.0.0.1 (one thread: each step's data is already in the kernel when the next step reads).
+    /// The server answers <paramref name="answer"/>, or by default how many bytes it got before the FIN.
+    /// </summary>
+    public static HalfClose Run(Trace trace, string request = "Hello, world", string? answer = null)
     {
         using var listener = ErrorDemos.Listen(trace);
         using var client = ErrorDemos.Connect(trace, listener);
@@ -27,7 +30,7 @@ public sealed record HalfClose(string ServerReceived, int ServerLastRecv, string
         client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
 
         var (received, last) = ReadToEnd(server);
-        server.SendAll(Encoding.UTF8.GetBytes(answer));
+        server.SendAll(Encoding.UTF8.GetBytes(answer ?? $"got {received.Length} bytes, then your FIN"));
         server.Close("answered after the client's FIN");
 
         var (answered, _) = ReadToEnd(client);
