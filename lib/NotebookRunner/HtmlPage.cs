@@ -127,7 +127,8 @@ public static class HtmlPage
             string? heading = cell.Source.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith('#'));
             if (heading is not null)
             {
-                return heading.TrimStart('#').Trim();
+                // A heading may hold inline code or emphasis; the window title shows plain text.
+                return heading.TrimStart('#').Replace("`", "", StringComparison.Ordinal).Replace("**", "", StringComparison.Ordinal).Trim();
             }
         }
 

@@ -29,6 +29,13 @@ public sealed class NotebookCell
     /// <summary>The cell's id (nbformat 4.5), or an empty string for older files.</summary>
     public string Id => Json["id"] is JsonValue id && id.TryGetValue(out string? s) ? s : "";
 
+    /// <summary>
+    /// The Polyglot kernel the cell is for (<c>polyglot_notebook.kernelName</c>, or the older
+    /// <c>dotnet_interactive.language</c>), or null when the cell does not say.
+    /// </summary>
+    public string? KernelName =>
+        (string?)Json["metadata"]?["polyglot_notebook"]?["kernelName"] ?? (string?)Json["metadata"]?["dotnet_interactive"]?["language"];
+
     /// <summary>The cell's text (nbformat stores it as one string or as a list of lines).</summary>
     public string Source => NotebookDocument.ReadMultiline(Json["source"]);
 

@@ -63,7 +63,17 @@ public sealed class NotebookExecutor
 
                 executionCount++;
                 var cellClock = Stopwatch.StartNew();
-                await runner.RunAsync(cell.Source, executionCount, router.Current, CellTimeout).ConfigureAwait(false);
+                if (cell.KernelName is { } kernel && kernel != "csharp")
+                {
+                    // A Polyglot notebook can mix kernels; this runner has only the C# one.
+                    router.Current.Add(CellOutput.Error("UnsupportedKernel",
+                        $"the cell is for the '{kernel}' kernel; the headless runner runs C# cells only", []));
+                }
+                else
+                {
+                    await runner.RunAsync(cell.Source, executionCount, router.Current, CellTimeout).ConfigureAwait(false);
+                }
+
                 CellOutputs outputs = router.Advance();
                 var result = new CellResult(i + 1, outputs.Snapshot(), cellClock.Elapsed.TotalSeconds, outputs.Charts);
                 results.Add(result);

@@ -246,4 +246,17 @@ public sealed class NotebookExecutorTests
         Assert.DoesNotContain(Microsoft.DotNet.Interactive.Formatting.Formatter.RegisteredFormatters(false),
             f => f.Type == typeof(Plotly.NET.GenericChart));
     }
+
+    [Fact]
+    public async Task Execute_CellForAnotherKernel_FailsNamingTheKernel()
+    {
+        using var nb = new TestNotebook();
+        string path = nb.Write("nb.ipynb", "1");
+        string json = File.ReadAllText(path).Replace("\"kernelName\":\"csharp\"", "\"kernelName\":\"fsharp\"", StringComparison.Ordinal);
+        File.WriteAllText(path, json);
+
+        NotebookResult result = await new NotebookExecutor(TextWriter.Null).ExecuteAsync(NotebookDocument.Load(path));
+
+        Assert.Equal("nb.ipynb: cell 1: UnsupportedKernel: the cell is for the 'fsharp' kernel; the headless runner runs C# cells only", result.Failure);
+    }
 }
