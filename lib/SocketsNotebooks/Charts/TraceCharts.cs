@@ -54,14 +54,23 @@ public static class TraceCharts
         int most = calls.Length == 0 ? 0 : calls.Max(e => e.Moved);
         if (buffer > 0 && most * 4 >= buffer)
         {
-            layout.SetProperty("shapes", new[] { HorizontalLine(buffer) });
-            layout.SetProperty("annotations", new[] { LineLabel(buffer, $"buffer size {buffer:N0}") });
+            // A dashed line across the chart, named in the legend (a label on the chart would sit on the bars).
+            var line = new PlotlyTrace("scatter");
+            line.SetProperty("name", $"buffer size ({buffer:N0} bytes)");
+            line.SetProperty("mode", "lines");
+            line.SetProperty("x", new[] { 0.5, Math.Max(calls.Length, 6) + 0.5 });
+            line.SetProperty("y", new[] { buffer, buffer });
+            line.SetProperty("line", Dyn(("color", "#666"), ("width", 1.5), ("dash", "dash")));
+            line.SetProperty("hoverinfo", "skip");
+            traces.Add(line);
         }
         // Few bars stay readable as bars, not as slivers.
         layout.SetProperty("bargap", 0.2);
         if (calls.Length > 0)
         {
             layout.SetProperty("xaxis", Axis("recv() call, in order", range: [0.4, Math.Max(calls.Length, 6) + 0.6], dtick: calls.Length <= 20 ? 1 : null));
+            // Whole bytes only: a 3-byte chart should not tick at 0.5.
+            layout.SetProperty("yaxis", Axis("bytes returned by the call", dtick: most <= 10 ? 1 : null));
         }
         return Chart(traces, layout);
     }
@@ -117,7 +126,7 @@ public static class TraceCharts
         int biggest = all.Where(IsData).Select(e => e.Moved).DefaultIfEmpty(1).Max();
         bool labelled = all.Count(IsData) <= MaxLabelledMarks;
 
-        PlotlyTrace Markers(string name, IEnumerable<TraceEvent> chosen, string symbol, string color, bool sized)
+        PlotlyTrace Markers(string name, IEnumerable<TraceEvent> chosen, string symbol, string color, bool sized, string labelAt = "top center")
         {
             var picked = chosen.ToArray();
             var marks = new PlotlyTrace("scatter");
@@ -137,15 +146,15 @@ public static class TraceCharts
             if (sized && labelled)
             {
                 marks.SetProperty("text", picked.Select(e => e.Moved == 0 ? "FIN" : e.Moved.ToString(CultureInfo.InvariantCulture)).ToArray());
-                // Sends label below, receives above: a send and the recv it caused often share a moment.
-                marks.SetProperty("textposition", symbol == "circle" ? "top center" : "bottom center");
+                marks.SetProperty("textposition", labelAt);
             }
             return marks;
         }
 
         List<PlotlyTrace> traces =
         [
-            Markers("send()", all.Where(e => e.Kind == TraceKind.Send), "triangle-right", "#ef553b", sized: true),
+            // Sends label below, receives above: a send and the recv it caused often share a moment.
+            Markers("send()", all.Where(e => e.Kind == TraceKind.Send), "triangle-right", "#ef553b", sized: true, labelAt: "bottom center"),
             Markers("recv()", all.Where(e => e.Kind == TraceKind.Recv), "circle", "#636efa", sized: true),
             Markers("other calls", all.Where(e => !IsData(e)), "diamond", "#999999", sized: false),
         ];
@@ -160,6 +169,46 @@ public static class TraceCharts
         layout.SetProperty("yaxis", yAxis);
         layout.SetProperty("height", Math.Max(320, 140 + 60 * lanes.Length));
         return Chart(traces, layout);
+    }
+
+    /// <summary>
+    /// The events as a table, one row per call, tinted by side (client, relay, server). A chart
+    /// rather than a list of records, because notebook formatters show records as collapsed rows.
+    /// </summary>
+    public static GenericChart Table(IEnumerable<TraceEvent> events, string title)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var rows = events.ToArray();
+        string[] header = ["#", "ms", "side", "conn", "call", "asked", "moved", "bytes (Python repr)", "note"];
+        object[] columns =
+        [
+            rows.Select(e => e.Seq).ToArray(),
+            rows.Select(e => e.TimeMs.ToString("0.000", CultureInfo.InvariantCulture)).ToArray(),
+            rows.Select(e => e.Side.ToString().ToLowerInvariant()).ToArray(),
+            rows.Select(e => e.Conn).ToArray(),
+            rows.Select(e => e.Kind.ToString().ToLowerInvariant()).ToArray(),
+            rows.Select(e => e.Kind is TraceKind.Send or TraceKind.Recv ? e.Asked.ToString(CultureInfo.InvariantCulture) : "").ToArray(),
+            rows.Select(e => e.Kind is TraceKind.Send or TraceKind.Recv ? e.Moved.ToString(CultureInfo.InvariantCulture) : "").ToArray(),
+            rows.Select(e => Escape(e.Preview)).ToArray(),
+            rows.Select(e => Escape(e.Note)).ToArray(),
+        ];
+        string[] tint = rows.Select(e => e.Side switch { Side.Client => "#eef1ff", Side.Relay => "#fff4e6", _ => "#e9f9f3" }).ToArray();
+
+        var table = new PlotlyTrace("table");
+        table.SetProperty("columnwidth", new[] { 30, 60, 50, 40, 60, 50, 50, 190, 190 });
+        table.SetProperty("header", Dyn(("values", header), ("align", "left"), ("fill", Dyn(("color", "#dde1e8"))),
+            ("font", Dyn(("size", 13)))));
+        table.SetProperty("cells", Dyn(("values", columns), ("align", "left"), ("height", 24),
+            ("fill", Dyn(("color", Enumerable.Repeat(tint, header.Length).ToArray()))), ("font", Dyn(("size", 12)))));
+
+        var layout = new Layout();
+        var heading = Title(title);
+        heading.SetProperty("x", 0.01);
+        heading.SetProperty("xanchor", "left");
+        layout.SetProperty("title", heading);
+        layout.SetProperty("height", Math.Min(900, 120 + 25 * Math.Max(rows.Length, 1)));
+        layout.SetProperty("margin", Dyn(("t", 50), ("b", 10), ("l", 10), ("r", 10)));
+        return Chart([table], layout);
     }
 
     /// <summary>The hover text of one <c>recv()</c> bar, e.g. <c>recv #7 on conn 2: 5 of 1024 bytes</c>.</summary>
@@ -217,7 +266,11 @@ public static class TraceCharts
     private static Layout BaseLayout(string title, string xTitle, string yTitle)
     {
         var layout = new Layout();
-        layout.SetProperty("title", Title(title));
+        // Left-aligned: a long centred title runs under plotly's toolbar at the top right.
+        var heading = Title(title);
+        heading.SetProperty("x", 0.01);
+        heading.SetProperty("xanchor", "left");
+        layout.SetProperty("title", heading);
         layout.SetProperty("xaxis", Axis(xTitle));
         layout.SetProperty("yaxis", Axis(yTitle));
         layout.SetProperty("showlegend", true);
@@ -253,14 +306,6 @@ public static class TraceCharts
     private static DynamicObj.DynamicObj Marker(string color) => Dyn(("color", color));
 
     private static DynamicObj.DynamicObj Line(string color, double width) => Dyn(("color", color), ("width", width));
-
-    private static DynamicObj.DynamicObj HorizontalLine(int y) => Dyn(
-        ("type", "line"), ("xref", "paper"), ("x0", 0), ("x1", 1), ("yref", "y"), ("y0", y), ("y1", y),
-        ("line", Dyn(("color", "#888"), ("width", 1.5), ("dash", "dash"))));
-
-    private static DynamicObj.DynamicObj LineLabel(int y, string text) => Dyn(
-        ("xref", "paper"), ("x", 1), ("xanchor", "right"), ("yref", "y"), ("y", y), ("yanchor", "bottom"),
-        ("text", text), ("showarrow", false), ("font", Dyn(("color", "#666"))));
 
     private static DynamicObj.DynamicObj Dyn(params (string Name, object Value)[] properties)
     {

@@ -14,6 +14,10 @@ public static class EchoClient
     /// <summary>The longest any single wait (connect, recv, the whole exchange) may take unless told otherwise.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
+    // Payloads up to this size fit in loopback's socket buffers both ways, so sending them all
+    // before reading cannot deadlock.
+    private const int SmallExchange = 32 * 1024;
+
     /// <summary>
     /// <c>socket()</c> + <c>connect()</c>: a client socket connected to <paramref name="server"/>, whose
     /// blocking <c>Receive</c> gives up after <paramref name="timeout"/> (default 5 s).
@@ -57,17 +61,24 @@ public static class EchoClient
         var client = Connect(server, trace, limit);
         try
         {
-            // Send on another thread while this one reads: with a large payload the server's
-            // sendall() stalls once our receive buffer is full, and a client that only reads after
-            // sending everything would wait for it for ever (both sides blocked in send).
-            var sending = Task.Run(() =>
+            void SendEverything()
             {
                 foreach (var message in messages)
                 {
                     client.SendAll(message);
                 }
                 client.Shutdown(SocketShutdown.Send);
-            });
+            }
+            // A large payload goes on another thread while this one reads: the server's sendall()
+            // stalls once our receive buffer is full, and a client that only reads after sending
+            // everything would wait for it for ever (both sides blocked in send). Small ones fit in
+            // the socket buffers and go from this thread, back to back, as the demos need.
+            bool small = messages.Sum(m => (long)m.Length) <= SmallExchange;
+            var sending = small ? Task.CompletedTask : Task.Run(SendEverything);
+            if (small)
+            {
+                SendEverything();
+            }
             var echoed = ReadUntilClosed(client, bufferSize);
             if (!sending.Wait(limit))
             {

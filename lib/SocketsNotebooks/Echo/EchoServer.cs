@@ -82,10 +82,16 @@ public sealed class EchoServer : BackgroundServer
             while (true)
             {
                 var pause = PauseBeforeRecv;
-                if (pause > TimeSpan.Zero && stopping.WaitHandle.WaitOne(pause))
+                if (pause > TimeSpan.Zero)
                 {
-                    reason = "server stopped";
-                    return;
+                    // The pause starts once data is there, so everything the client sends in the
+                    // next moment is waiting by the time recv() runs, however late the client was.
+                    conn.Socket.Poll((int)IdleTimeout.TotalMicroseconds, SelectMode.SelectRead);
+                    if (stopping.WaitHandle.WaitOne(pause))
+                    {
+                        reason = "server stopped";
+                        return;
+                    }
                 }
                 int received = conn.Receive(buffer);
                 if (received == 0)

@@ -102,6 +102,41 @@ public sealed class TraceChartsTests
         Assert.Equal(0, data.SelectMany(d => d.GetProperty("x").EnumerateArray()).Min(x => x.GetDouble()));
     }
 
+    [Fact]
+    public void RecvSizes_RecvsFillTheirBuffer_DashedBufferLineNamedInLegend()
+    {
+        var trace = new Trace();
+        trace.Record(1, Side.Server, TraceKind.Recv, 1024, 1024);
+        trace.Record(1, Side.Server, TraceKind.Recv, 1024, 300);
+        var data = Json(TraceCharts.RecvSizes(trace.Recvs(), "large")).GetProperty("data").EnumerateArray().ToArray();
+
+        var line = Assert.Single(data, d => d.GetProperty("type").GetString() == "scatter");
+        Assert.Equal("buffer size (1,024 bytes)", line.GetProperty("name").GetString());
+        Assert.All(line.GetProperty("y").EnumerateArray(), y => Assert.Equal(1024, y.GetInt32()));
+        Assert.Equal(2, data.Where(d => d.GetProperty("type").GetString() == "bar").Sum(d => d.GetProperty("x").GetArrayLength()));
+    }
+
+    [Fact]
+    public void RecvSizes_SmallRecvs_NoBufferLine()
+    {
+        var data = Json(TraceCharts.RecvSizes(TwoConnections().Recvs(), "small")).GetProperty("data");
+        Assert.DoesNotContain(data.EnumerateArray(), d => d.GetProperty("type").GetString() == "scatter");
+    }
+
+    [Fact]
+    public void Table_OneRowPerEvent_ColumnsInOrder()
+    {
+        var trace = TwoConnections();
+        var table = Json(TraceCharts.Table(trace.Events, "calls")).GetProperty("data")[0];
+
+        Assert.Equal("table", table.GetProperty("type").GetString());
+        Assert.Equal("#", Strings(table.GetProperty("header").GetProperty("values"))[0]);
+        var columns = table.GetProperty("cells").GetProperty("values");
+        Assert.All(columns.EnumerateArray(), c => Assert.Equal(trace.Events.Count, c.GetArrayLength()));
+        Assert.Equal("b'Hello'", columns[7][1].GetString());
+        Assert.Equal("recv", columns[4][1].GetString());
+    }
+
     public static TheoryData<string> ChartNames => ["recv", "send", "timeline"];
 
     [Theory]
