@@ -123,7 +123,8 @@ public sealed class MultiConnServer : BackgroundServer
         var state = new ServerConnection(connection, Stats.NowMs);
         Stats.Opened(connection.Conn, state.Peer);
         // Fixed loop: watch for Read only; write-readiness is asked for once there is something to send.
-        _selector.Register(connection, Naive ? SelectorEvents.Read | SelectorEvents.Write : SelectorEvents.Read, state);
+        var events = Options.Interest?.Invoke(0, false) ?? (Naive ? SelectorEvents.Read | SelectorEvents.Write : SelectorEvents.Read);
+        _selector.Register(connection, events, state);
         return 1;
     }
 
@@ -182,28 +183,43 @@ public sealed class MultiConnServer : BackgroundServer
         return serviced;
     }
 
-    // The fix for the busy loop: the events mask follows the state. Write only while bytes are
-    // queued; Read unless the peer finished or too much is queued already (back-pressure).
+    // The fix for the busy loop: the events mask follows the state (see WriteWhenNeeded), or the
+    // rule a learner wrote (Options.Interest). The naive loop never changes its Read | Write.
     private void UpdateInterest(SelectorKey key, ServerConnection state)
     {
-        if (Naive && !state.PeerFinished)
+        SelectorEvents wanted;
+        if (Options.Interest is { } rule)
         {
-            return;
+            wanted = rule(state.Outb.Length, state.PeerFinished);
         }
-        var wanted = SelectorEvents.None;
-        if (!state.PeerFinished && state.Outb.Length < Options.MaxPendingBytes)
+        else if (Naive)
         {
-            wanted |= SelectorEvents.Read;
+            // After the FIN the read side is done for good; keep spinning on Write like the tutorial.
+            wanted = state.PeerFinished ? SelectorEvents.Write : SelectorEvents.Read | SelectorEvents.Write;
         }
-        if (state.Outb.Length > 0 || Naive)
+        else
         {
-            wanted |= SelectorEvents.Write;
+            wanted = WriteWhenNeeded(state.Outb.Length, state.PeerFinished);
+            if (state.Outb.Length >= Options.MaxPendingBytes)
+            {
+                // Back-pressure: stop reading until the peer has taken some of its echo.
+                wanted &= ~SelectorEvents.Read;
+            }
         }
         if (wanted != key.Events)
         {
             _selector.Modify(key, wanted);
         }
     }
+
+    /// <summary>
+    /// The events mask of a connection with <paramref name="bytesToSend"/> queued, whose peer has
+    /// (<paramref name="peerFinished"/>) or has not sent its FIN: Read while the peer may still send,
+    /// Write only while something waits to go out. (A socket whose peer finished stays readable for
+    /// good - every recv returns 0 at once - so keeping Read after the FIN would spin too.)
+    /// </summary>
+    public static SelectorEvents WriteWhenNeeded(int bytesToSend, bool peerFinished) =>
+        (peerFinished ? SelectorEvents.None : SelectorEvents.Read) | (bytesToSend > 0 ? SelectorEvents.Write : SelectorEvents.None);
 
     private void CloseIdle(TimeSpan limit)
     {

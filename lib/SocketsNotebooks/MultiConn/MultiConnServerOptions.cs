@@ -16,6 +16,14 @@ public sealed record MultiConnServerOptions
     /// </summary>
     public bool Naive { get; init; }
 
+    /// <summary>
+    /// Your own rule for the events mask (the notebook's exercise): given the bytes waiting to be sent
+    /// and whether the peer sent its FIN, what should the selector watch this connection for? Null
+    /// uses <see cref="MultiConnServer.WriteWhenNeeded"/> (or the naive mask). It is asked after every
+    /// wake-up of the connection; it must not return <see cref="SelectorEvents.None"/> for an open connection.
+    /// </summary>
+    public Func<int, bool, SelectorEvents>? Interest { get; init; }
+
     /// <summary>The buffer size of each <c>recv()</c> (the tutorial's 1024).</summary>
     public int ReceiveSize { get; init; } = 1024;
 

@@ -1,0 +1,193 @@
+using System.Globalization;
+using Plotly.NET;
+using Plotly.NET.LayoutObjects;
+using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Tracing;
+using PlotlyTrace = Plotly.NET.Trace;
+
+namespace SocketsNotebooks.Charts;
+
+/// <summary>
+/// Charts of the multi-connection section: how each connection's bytes were cut into <c>recv()</c>
+/// calls, how one thread hops between connections, and how often a loop wakes up for nothing.
+/// Built from Plotly.NET's core objects like <see cref="TraceCharts"/>; every chart has a title,
+/// axis titles and hover text that says what one mark is.
+/// </summary>
+public static class MultiConnCharts
+{
+    private static readonly string[] s_pieceColors =
+        ["#636efa", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692", "#b6e880", "#ff97ff", "#fecb52", "#ef553b"];
+
+    /// <summary>
+    /// One stacked bar per connection: each segment is one <c>recv()</c> that returned data, bottom
+    /// to top in order. Every connection carried the same bytes, so the bars are equally tall; where
+    /// the segments differ, TCP (here the relay) cut the same messages differently per connection.
+    /// </summary>
+    public static GenericChart RecvPieces(IEnumerable<TraceEvent> recvs, string title)
+    {
+        ArgumentNullException.ThrowIfNull(recvs);
+        var byConn = recvs.Where(e => e.Kind == TraceKind.Recv && e.Moved > 0)
+            .GroupBy(e => e.Conn).OrderBy(g => g.Key)
+            .Select(g => (Conn: g.Key, Calls: g.ToArray())).ToArray();
+        int deepest = byConn.Length == 0 ? 0 : byConn.Max(c => c.Calls.Length);
+        var traces = new List<PlotlyTrace>();
+        for (int k = 0; k < deepest; k++)
+        {
+            var having = byConn.Where(c => c.Calls.Length > k).ToArray();
+            var bar = new PlotlyTrace("bar");
+            bar.SetProperty("name", $"recv #{k + 1}");
+            bar.SetProperty("x", having.Select(c => $"conn {c.Conn}").ToArray());
+            bar.SetProperty("y", having.Select(c => c.Calls[k].Moved).ToArray());
+            bar.SetProperty("text", having.Select(c => c.Calls[k].Moved.ToString(CultureInfo.InvariantCulture)).ToArray());
+            bar.SetProperty("textposition", "inside");
+            bar.SetProperty("hovertext", having.Select(c =>
+                $"recv #{k + 1} on conn {c.Conn}: {c.Calls[k].Moved} of {c.Calls[k].Asked} bytes<br>{Escape(c.Calls[k].Preview)}").ToArray());
+            bar.SetProperty("hoverinfo", "text");
+            bar.SetProperty("marker", Dyn(("color", s_pieceColors[k % s_pieceColors.Length]), ("line", Dyn(("color", "white"), ("width", 1)))));
+            traces.Add(bar);
+        }
+        var layout = BaseLayout(title, "connection", "bytes received, one segment per recv() call");
+        layout.SetProperty("barmode", "stack");
+        layout.SetProperty("xaxis", Axis("connection", category: true));
+        return Chart(traces, layout);
+    }
+
+    /// <summary>
+    /// Every call the server's loop made, on a timeline with one lane per connection. The grey line
+    /// joins the calls in the order they happened: it is the one loop thread moving from connection
+    /// to connection. Pass the events of one side (usually <c>trace.Table(Side.Server)</c>).
+    /// </summary>
+    public static GenericChart Interleaving(IEnumerable<TraceEvent> events, string title)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var calls = events.Where(e => e.Conn != 0 && e.Kind is TraceKind.Accept or TraceKind.Recv or TraceKind.Send or TraceKind.Close)
+            .OrderBy(e => e.Seq).ToArray();
+        double start = calls.Length == 0 ? 0 : calls[0].TimeMs;
+        var traces = new List<PlotlyTrace>();
+
+        var path = new PlotlyTrace("scatter");
+        path.SetProperty("name", "the loop thread, call after call");
+        path.SetProperty("mode", "lines");
+        path.SetProperty("x", calls.Select(e => Math.Round(e.TimeMs - start, 3)).ToArray());
+        path.SetProperty("y", calls.Select(e => Lane(e.Conn)).ToArray());
+        path.SetProperty("line", Dyn(("color", "rgba(120,120,120,0.45)"), ("width", 1), ("shape", "hv")));
+        path.SetProperty("hoverinfo", "skip");
+        traces.Add(path);
+
+        foreach (var (kind, symbol, color) in new[]
+        {
+            (TraceKind.Accept, "diamond", "#636efa"),
+            (TraceKind.Recv, "circle", "#00cc96"),
+            (TraceKind.Send, "triangle-up", "#ffa15a"),
+            (TraceKind.Close, "x", "#ef553b"),
+        })
+        {
+            var picked = calls.Where(e => e.Kind == kind).ToArray();
+            var marks = new PlotlyTrace("scatter");
+            marks.SetProperty("name", kind.ToString().ToLowerInvariant() + "()");
+            marks.SetProperty("mode", "markers");
+            marks.SetProperty("x", picked.Select(e => Math.Round(e.TimeMs - start, 3)).ToArray());
+            marks.SetProperty("y", picked.Select(e => Lane(e.Conn)).ToArray());
+            marks.SetProperty("hovertext", picked.Select(e =>
+                $"{e.TimeMs - start:0.###} ms: {kind.ToString().ToLowerInvariant()}() on conn {e.Conn}"
+                + (kind is TraceKind.Recv or TraceKind.Send ? $", {e.Moved} bytes<br>{Escape(e.Preview)}" : e.Note.Length > 0 ? $"<br>{Escape(e.Note)}" : "")).ToArray());
+            marks.SetProperty("hoverinfo", "text");
+            marks.SetProperty("marker", Dyn(("symbol", symbol), ("color", color), ("size", 9), ("line", Dyn(("color", "white"), ("width", 1)))));
+            traces.Add(marks);
+        }
+
+        var lanes = calls.Select(e => e.Conn).Distinct().Order().Select(Lane).ToArray();
+        var layout = BaseLayout(title, "time since the first call (ms)", "connection");
+        var yAxis = Axis("connection", category: true);
+        yAxis.SetProperty("categoryorder", "array");
+        yAxis.SetProperty("categoryarray", lanes.Reverse().ToArray());
+        layout.SetProperty("yaxis", yAxis);
+        layout.SetProperty("height", Math.Max(320, 140 + 36 * lanes.Length));
+        return Chart(traces, layout);
+    }
+
+    /// <summary>
+    /// Wake-ups per second of each loop in each phase of a <see cref="WakeUpProbe"/>, on a log scale
+    /// (the naive loop's numbers are thousands of times larger). Each bar is labelled with its rate.
+    /// </summary>
+    public static GenericChart WakeUps(IEnumerable<WakeUpRate> rates, string title)
+    {
+        ArgumentNullException.ThrowIfNull(rates);
+        var all = rates.ToArray();
+        var traces = new List<PlotlyTrace>();
+        foreach (var (mode, i) in all.Select(r => r.Mode).Distinct().Select((m, i) => (m, i)))
+        {
+            var mine = all.Where(r => r.Mode == mode).ToArray();
+            var bar = new PlotlyTrace("bar");
+            bar.SetProperty("name", mode);
+            bar.SetProperty("x", mine.Select(r => r.Phase).ToArray());
+            // A phase with no wake-up at all has no place on a log axis; it shows as a missing bar labelled 0.
+            bar.SetProperty("y", mine.Select(r => r.PerSecond > 0 ? (object)r.PerSecond : null!).ToArray());
+            bar.SetProperty("text", mine.Select(r => r.PerSecond.ToString("N0", CultureInfo.InvariantCulture) + "/s").ToArray());
+            bar.SetProperty("textposition", "outside");
+            bar.SetProperty("cliponaxis", false);
+            bar.SetProperty("hovertext", mine.Select(r =>
+                $"{mode}, {r.Phase}: {r.WakeUps:N0} wake-ups in {r.Seconds:0.00} s ({r.PerSecond:N0}/s), {r.IdleWakeUps:N0} of them with nothing to do").ToArray());
+            bar.SetProperty("hoverinfo", "text");
+            bar.SetProperty("marker", Dyn(("color", i == 0 ? "#ef553b" : i == 1 ? "#00cc96" : "#636efa")));
+            traces.Add(bar);
+        }
+        var layout = BaseLayout(title, "what the server was doing", "Select() wake-ups per second (log scale)");
+        var yAxis = Axis("Select() wake-ups per second (log scale)");
+        yAxis.SetProperty("type", "log");
+        layout.SetProperty("yaxis", yAxis);
+        layout.SetProperty("xaxis", Axis("what the server was doing", category: true));
+        layout.SetProperty("barmode", "group");
+        return Chart(traces, layout);
+    }
+
+    private static string Lane(int conn) => $"conn {conn}";
+
+    // Hover text is HTML to plotly.js; a preview such as b'<b>' must show as typed.
+    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+    private static GenericChart Chart(List<PlotlyTrace> traces, Layout layout) =>
+        GenericChart.setLayout(layout, GenericChart.ofTraceObjects(true, traces));
+
+    private static Layout BaseLayout(string title, string xTitle, string yTitle)
+    {
+        var layout = new Layout();
+        var heading = new Title();
+        heading.SetProperty("text", title);
+        // Left-aligned, like TraceCharts: a centred title runs under plotly's toolbar.
+        heading.SetProperty("x", 0.01);
+        heading.SetProperty("xanchor", "left");
+        layout.SetProperty("title", heading);
+        layout.SetProperty("xaxis", Axis(xTitle));
+        layout.SetProperty("yaxis", Axis(yTitle));
+        layout.SetProperty("showlegend", true);
+        layout.SetProperty("hovermode", "closest");
+        layout.SetProperty("height", 400);
+        layout.SetProperty("margin", Dyn(("t", 60), ("b", 60)));
+        return layout;
+    }
+
+    private static LinearAxis Axis(string title, bool category = false)
+    {
+        var axis = new LinearAxis();
+        var text = new Title();
+        text.SetProperty("text", title);
+        axis.SetProperty("title", text);
+        axis.SetProperty("automargin", true);
+        if (category)
+        {
+            axis.SetProperty("type", "category");
+        }
+        return axis;
+    }
+
+    private static DynamicObj.DynamicObj Dyn(params (string Name, object Value)[] properties)
+    {
+        var obj = new DynamicObj.DynamicObj();
+        foreach (var (name, value) in properties)
+        {
+            obj.SetProperty(name, value);
+        }
+        return obj;
+    }
+}
