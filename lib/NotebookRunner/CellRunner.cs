@@ -52,7 +52,7 @@ public sealed class CellRunner
     /// Runs one cell's code, adding its last expression's value (if it has one) or its error to
     /// <paramref name="outputs"/>. A failed cell leaves the state as it was before the cell.
     /// </summary>
-    public async Task RunAsync(string code, int executionCount, CellOutputs outputs, TimeSpan timeout)
+    public async Task RunAsync(string code, int executionCount, CellOutputCollector outputs, TimeSpan timeout)
     {
         try
         {

@@ -74,7 +74,7 @@ public sealed class NotebookExecutor
                     await runner.RunAsync(cell.Source, executionCount, router.Current, CellTimeout).ConfigureAwait(false);
                 }
 
-                CellOutputs outputs = router.Advance();
+                CellOutputCollector outputs = router.Advance();
                 var result = new CellResult(i + 1, outputs.Snapshot(), cellClock.Elapsed.TotalSeconds, outputs.Charts);
                 results.Add(result);
                 cell.SetOutputs(executionCount, result.Outputs);

@@ -1,20 +1,20 @@
 namespace NotebookRunner;
 
 /// <summary>
-/// Points Console and <c>display(...)</c> at the running cell's <see cref="CellOutputs"/>.
+/// Points Console and <c>display(...)</c> at the running cell's <see cref="CellOutputCollector"/>.
 /// Console is process-wide and a task started in one cell may write after that cell returned
 /// (POLYGLOT.md, "a task started in a cell keeps running"): such late text lands in the next
 /// cell to run — the kernel likewise shows it wherever it is at that moment — and never fails.
 /// </summary>
 public sealed class OutputRouter
 {
-    private CellOutputs _current = new();
+    private CellOutputCollector _current = new();
 
     /// <summary>The outputs of the cell that is running (or of the next one, between cells).</summary>
-    public CellOutputs Current => Volatile.Read(ref _current);
+    public CellOutputCollector Current => Volatile.Read(ref _current);
 
     /// <summary>Ends the current cell's collection: later writes go to a fresh collector for the next cell.</summary>
-    public CellOutputs Advance() => Interlocked.Exchange(ref _current, new CellOutputs());
+    public CellOutputCollector Advance() => Interlocked.Exchange(ref _current, new CellOutputCollector());
 
     /// <summary>A writer that appends to the current cell's <paramref name="streamName"/> stream.</summary>
     public TextWriter StreamWriter(string streamName) => new RoutedWriter(this, streamName);

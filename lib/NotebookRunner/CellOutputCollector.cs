@@ -7,7 +7,7 @@ namespace NotebookRunner;
 /// passed to <c>display(...)</c>, then the last expression or the error. Consecutive writes to
 /// the same stream join into one <c>stream</c> output, as Jupyter shows them.
 /// </summary>
-public sealed class CellOutputs
+public sealed class CellOutputCollector
 {
     private readonly object _gate = new();
     private readonly List<CellOutput> _outputs = [];
