@@ -14,7 +14,7 @@ namespace SocketsNotebooks.Cli;
 public static class BenchCommands
 {
     /// <summary>The <c>bench</c> command and its subcommands.</summary>
-    public static IEnumerable<Command> Create() => [new Command("bench", "Measure a server: requests/s, MiB/s and latency.") { MultiConn() }];
+    public static IEnumerable<Command> Create() => [new Command("bench", "Measure a server: requests/s, MiB/s and latency.") { MultiConn(), AppBenchCommand.Create() }];
 
     private static Command MultiConn()
     {

@@ -57,38 +57,83 @@ public static class AppClient
     /// </summary>
     public static IReadOnlyList<AppExchange> SendMany(IPEndPoint server, IReadOnlyList<byte[]> requests, Trace trace, AppClientOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(requests);
-        ArgumentNullException.ThrowIfNull(trace);
-        options ??= new AppClientOptions();
-        var clock = Stopwatch.StartNew();
         var results = new AppExchange?[requests.Count];
+        int started = 0;
+        Drive(server, trace, options ?? new AppClientOptions(), requests.Count,
+            () => started < requests.Count ? (started, requests[started++]) : null,
+            (i, exchange) => results[i] = exchange, CancellationToken.None);
+        return results!;
+    }
+
+    /// <summary>
+    /// A load generator in the protocol's own terms: keeps <paramref name="connections"/> requests in
+    /// flight, each on a fresh connection (one request per connection), starting a new one whenever one
+    /// ends, until <paramref name="duration"/> has passed or <paramref name="cancellationToken"/> fires;
+    /// then lets the open ones finish. Every finished exchange goes to <paramref name="finished"/>, on the loop's thread.
+    /// </summary>
+    public static void RunLoad(IPEndPoint server, byte[] request, int connections, TimeSpan duration, Trace trace,
+        Action<AppExchange> finished, AppClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(finished);
+        ArgumentOutOfRangeException.ThrowIfLessThan(connections, 1);
+        var clock = Stopwatch.StartNew();
+        Drive(server, trace, options ?? new AppClientOptions(), connections,
+            () => clock.Elapsed < duration ? (0, request) : null,
+            (_, exchange) => finished(exchange), cancellationToken);
+    }
+
+    // The event loop shared by SendMany and RunLoad: start connections while fewer than `concurrency`
+    // are open and `next` has more, service ready sockets, enforce the time limits.
+    private static void Drive(IPEndPoint server, Trace trace, AppClientOptions options, int concurrency,
+        Func<(int Index, byte[] Bytes)?> next, Action<int, AppExchange> finished, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(trace);
+        var clock = Stopwatch.StartNew();
         var selector = new Selector();
         var index = new Dictionary<AppClientConnection, int>();
         byte[] receiveBuffer = new byte[options.ReceiveSize];
+        bool exhausted = false;
 
-        for (int i = 0; i < requests.Count; i++)
+        void Close(AppClientConnection connection, AppCloseReason reason, ProtocolError? error, string detail, bool registered = true)
         {
-            // app-client.py's start_connection: non-blocking connect_ex, then wait to be writable.
-            var socket = TracedSocket.Tcp(trace, Side.Client, server.AddressFamily);
-            socket.Blocking = false;
-            options.Log?.Invoke($"Starting connection to {PythonRepr.Address(server)}");
-            var connection = new AppClientConnection(socket, server, requests[i], options.Limits, options.Log, clock.ElapsedMilliseconds);
-            var error = socket.ConnectEx(server);
-            if (error is not (SocketError.Success or SocketError.WouldBlock or SocketError.InProgress or SocketError.AlreadyInProgress))
+            finished(index[connection], Finish(connection, registered ? selector : null, reason, error, detail, clock, options.Log));
+            index.Remove(connection);
+        }
+
+        void Refill()
+        {
+            while (!exhausted && selector.Count < concurrency)
             {
-                results[i] = Finish(connection, null, AppCloseReason.ConnectFailed, null, error.ToString(), clock, options.Log);
-                continue;
+                if (cancellationToken.IsCancellationRequested || next() is not { } item)
+                {
+                    exhausted = true;
+                    return;
+                }
+                // app-client.py's start_connection: non-blocking connect_ex, then wait to be writable.
+                var socket = TracedSocket.Tcp(trace, Side.Client, server.AddressFamily);
+                socket.Blocking = false;
+                options.Log?.Invoke($"Starting connection to {PythonRepr.Address(server)}");
+                var connection = new AppClientConnection(socket, server, item.Bytes, options.Limits, options.Log, clock.ElapsedMilliseconds);
+                index[connection] = item.Index;
+                var error = socket.ConnectEx(server);
+                if (error is not (SocketError.Success or SocketError.WouldBlock or SocketError.InProgress or SocketError.AlreadyInProgress))
+                {
+                    Close(connection, AppCloseReason.ConnectFailed, null, error.ToString(), registered: false);
+                    continue;
+                }
+                if (error == SocketError.Success)
+                {
+                    connection.Connected();
+                }
+                selector.Register(socket, SelectorEvents.Write, connection);
             }
-            if (error == SocketError.Success)
-            {
-                connection.Connected();
-            }
-            index[connection] = i;
-            selector.Register(socket, SelectorEvents.Write, connection);
         }
 
         var tick = TimeSpan.FromMilliseconds(50);
+        Refill();
         while (selector.Count > 0)
         {
             foreach (var (key, mask) in selector.Select(tick))
@@ -97,7 +142,7 @@ public static class AppClient
                 var (close, error, detail) = Service(connection, mask, receiveBuffer, clock.ElapsedMilliseconds);
                 if (close is { } reason)
                 {
-                    results[index[connection]] = Finish(connection, selector, reason, error, detail, clock, options.Log);
+                    Close(connection, reason, error, detail);
                 }
                 else if (connection.Interest != key.Events)
                 {
@@ -108,19 +153,19 @@ public static class AppClient
             foreach (var key in selector.Keys)
             {
                 var connection = (AppClientConnection)key.Data!;
-                if (now > options.Timeout.TotalMilliseconds)
+                if (now - connection.StartedMs > options.Timeout.TotalMilliseconds)
                 {
-                    results[index[connection]] = Finish(connection, selector, AppCloseReason.TimedOut, null,
-                        $"the run took longer than {options.Timeout.TotalSeconds:0.###} s; waiting for the {connection.Progress}", clock, options.Log);
+                    Close(connection, AppCloseReason.TimedOut, null,
+                        $"the exchange took longer than {options.Timeout.TotalSeconds:0.###} s; waiting for the {connection.Progress}");
                 }
                 else if (now - connection.LastActivityMs > options.Limits.IdleTimeout.TotalMilliseconds)
                 {
-                    results[index[connection]] = Finish(connection, selector, AppCloseReason.ProtocolError, ProtocolError.IdleTimeout,
-                        $"Nothing moved for {options.Limits.IdleTimeout.TotalSeconds:0.###} s (IdleTimeout) while waiting for the {connection.Progress}.", clock, options.Log);
+                    Close(connection, AppCloseReason.ProtocolError, ProtocolError.IdleTimeout,
+                        $"Nothing moved for {options.Limits.IdleTimeout.TotalSeconds:0.###} s (IdleTimeout) while waiting for the {connection.Progress}.");
                 }
             }
+            Refill();
         }
-        return results!;
     }
 
     private static (AppCloseReason? Close, ProtocolError? Error, string Detail) Service(
@@ -160,6 +205,6 @@ public static class AppClient
         log?.Invoke($"Closing connection to {connection.Peer}");
         connection.Socket.Close(error?.ToString() ?? reason.ToString());
         return new AppExchange(connection.Socket.Conn, connection.RequestBytes, connection.Response, reason, error, detail,
-            connection.Anatomy.ToArray(), clock.ElapsedMilliseconds - connection.StartedMs);
+            connection.Anatomy.ToArray(), Math.Round(Stopwatch.GetElapsedTime(connection.StartedTimestamp).TotalMilliseconds, 3));
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.Tracing;
+using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace SocketsNotebooks.AppProtocol;
 
@@ -30,6 +31,7 @@ internal sealed class AppClientConnection
         _log = log;
         StartedMs = nowMs;
         LastActivityMs = nowMs;
+        StartedTimestamp = Stopwatch.GetTimestamp();
     }
 
     public TracedSocket Socket { get; }
@@ -39,6 +41,9 @@ internal sealed class AppClientConnection
     public byte[] RequestBytes { get; }
 
     public long StartedMs { get; }
+
+    /// <summary>High-resolution start, for the exchange's latency.</summary>
+    public long StartedTimestamp { get; }
 
     public long LastActivityMs { get; private set; }
 

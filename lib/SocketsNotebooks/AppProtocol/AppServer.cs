@@ -17,7 +17,9 @@ public sealed class AppServer : BackgroundServer
 {
     // Select wakes at least this often to check idle connections and Stop().
     private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(50);
+    // A long-running server (the CLI, a benchmark) must not grow without bound.
     private const int MaxAnatomyRows = 100_000;
+    private const int MaxClosedRows = 100_000;
 
     private readonly Selector _selector = new();
     private readonly byte[] _receiveBuffer;
@@ -57,7 +59,7 @@ public sealed class AppServer : BackgroundServer
         }
     }
 
-    /// <summary>Every connection closed so far and why, oldest first.</summary>
+    /// <summary>Every connection closed so far and why, oldest first (the last 100,000 or so).</summary>
     public IReadOnlyList<AppConnectionClosed> Closed
     {
         get
@@ -275,6 +277,10 @@ public sealed class AppServer : BackgroundServer
     {
         lock (_gate)
         {
+            if (_closed.Count >= MaxClosedRows)
+            {
+                _closed.RemoveRange(0, MaxClosedRows / 10);
+            }
             _closed.Add(new AppConnectionClosed(connection.Socket.Conn, connection.Peer, reason, error, detail));
         }
     }

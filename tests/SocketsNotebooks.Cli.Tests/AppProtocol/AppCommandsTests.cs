@@ -101,6 +101,33 @@ public sealed class AppCommandsTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task BenchApp_ShortRun_PrintsTheTable()
+    {
+        var output = new LineWriter();
+        var error = new LineWriter();
+
+        int exitCode = await SocketsRoot.InvokeAsync(SocketsRoot.Create(BenchCommands.Create()),
+            ["bench", "app", "--connections", "2", "--seconds", "0.3", "--warmup", "0"], output, error, handleCtrlC: false).WaitAsync(s_timeout);
+        log.WriteLine(output.Text + error.Text);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("requests/s", output.Text, StringComparison.Ordinal);
+        Assert.Contains("bench app: 2 in flight", output.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BenchApp_NoConnections_Exit2()
+    {
+        var output = new LineWriter();
+        var error = new LineWriter();
+
+        int exitCode = await SocketsRoot.InvokeAsync(SocketsRoot.Create(BenchCommands.Create()),
+            ["bench", "app", "--connections", "0"], output, error, handleCtrlC: false).WaitAsync(s_timeout);
+
+        Assert.Equal(SocketsRoot.UsageExitCode, exitCode);
+    }
+
+    [Fact]
     public async Task AppClient_NobodyListening_Exit1ConnectionRefused()
     {
         int freePort;

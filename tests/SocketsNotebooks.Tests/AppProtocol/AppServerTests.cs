@@ -213,6 +213,29 @@ public sealed class AppServerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void RunLoad_ShortRun_KeepsConnectionsInFlightAndAllAreAnswered()
+    {
+        var trace = new Trace();
+        var server = AppServer.Start(trace, name: nameof(RunLoad_ShortRun_KeepsConnectionsInFlightAndAllAreAnswered));
+        try
+        {
+            var exchanges = new List<AppExchange>();
+
+            AppClient.RunLoad(server.EndPoint, AppClient.JsonRequest("search", "ring").ToBytes(), connections: 4,
+                TimeSpan.FromMilliseconds(300), trace, exchanges.Add, s_client);
+
+            output.WriteLine($"{exchanges.Count} exchanges in 300 ms with 4 in flight");
+            Assert.True(exchanges.Count > 4, $"only {exchanges.Count} exchanges");
+            Assert.All(exchanges, e => Assert.Equal("In the caves beneath the Misty Mountains. 💍", e.Result));
+            Assert.Equal(exchanges.Count, exchanges.Select(e => e.Conn).Distinct().Count());
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
     public async Task Stop_WithOpenConnection_RecordsStopped()
     {
         var trace = new Trace();
