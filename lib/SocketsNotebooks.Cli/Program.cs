@@ -2,6 +2,8 @@ using SocketsNotebooks.Cli;
 
 // The `sockets` command: the tutorial's scripts as subcommands, one line per section of the course.
 var root = SocketsRoot.Create(
-    EchoCommands.Create());
+    EchoCommands.Create(),
+    MultiConnCommands.Create(), BenchCommands.Create(),
+    AppCommands.Create());
 
 return await SocketsRoot.InvokeAsync(root, args, Console.Out, Console.Error);
