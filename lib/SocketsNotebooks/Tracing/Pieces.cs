@@ -55,6 +55,29 @@ public sealed class Pieces
         });
     }
 
+    /// <summary>
+    /// Like <see cref="Random(int, int, int)"/>, but each connection and direction draws its own
+    /// sizes (the n-th stream the relay starts gets the n-th seed drawn from <paramref name="seed"/>),
+    /// so N connections carrying the same bytes are cut N different ways - what N clients on a
+    /// real network see.
+    /// </summary>
+    public static Pieces RandomPerConnection(int min, int max, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(min, 1, nameof(min));
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, min, nameof(max));
+        var seeds = new System.Random(seed);
+        return new Pieces($"random pieces of {min} to {max} bytes, different for each connection (seed {seed})", () =>
+        {
+            int streamSeed;
+            lock (seeds)
+            {
+                streamSeed = seeds.Next();
+            }
+            var random = new System.Random(streamSeed);
+            return () => random.Next(min, max + 1);
+        });
+    }
+
     /// <summary>No cutting: each chunk the relay reads goes on in one send (only the delay applies).</summary>
     public static Pieces Whole { get; } = new("whole reads, not cut", () => () => int.MaxValue);
 
