@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Plotly.NET;
+using SocketsNotebooks.Charts;
+using SocketsNotebooks.PubSub;
+
+namespace SocketsNotebooks.Tests.PubSub;
+
+public sealed class PubSubChartsTests
+{
+    private static readonly SubscriberStats s_fast = new(3, "127.0.0.1:1", ["ticks"], 300, 0, 0, 5, null, "", 0, null,
+        [new(100, 0, 0), new(110, 100, 2), new(120, 300, 0)]);
+
+    private static readonly SubscriberStats s_slow = new(4, "127.0.0.1:2", ["ticks"], 80, 200, 25_000, 200, PubSubCloseReason.SlowSubscriber,
+        "200 messages waiting: MaxQueuedMessages = 200 reached", 0, 118, [new(100, 0, 0), new(105, 80, 20), new(118, 80, 200)]);
+
+    private static JsonElement Json(GenericChart chart) => JsonDocument.Parse(GenericChart.toJson(chart)).RootElement;
+
+    [Fact]
+    public void Delivered_OneLinePerSubscriberAndACutOffMark()
+    {
+        var json = Json(PubSubCharts.Delivered([s_fast, s_slow], names: new Dictionary<int, string> { [4] = "slow" }));
+        var data = json.GetProperty("data").EnumerateArray().ToArray();
+
+        Assert.Equal(["conn 3: ticks*", "slow (conn 4: ticks*)", "cut off by the broker"], data.Select(d => d.GetProperty("name").GetString()));
+        Assert.Equal([0, 10, 20], data[0].GetProperty("x").EnumerateArray().Select(x => x.GetDouble()));
+        Assert.Equal([0, 100, 300], data[0].GetProperty("y").EnumerateArray().Select(y => y.GetInt64()));
+        Assert.Equal([18.0], data[2].GetProperty("x").EnumerateArray().Select(x => x.GetDouble()));
+        Assert.Contains("MaxQueuedMessages = 200", data[2].GetProperty("hovertext")[0].GetString(), StringComparison.Ordinal);
+        var layout = json.GetProperty("layout");
+        Assert.Equal("Messages delivered to each subscriber", layout.GetProperty("title").GetProperty("text").GetString());
+        Assert.Equal("messages delivered", layout.GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString());
+        Assert.Equal("time since the first subscription (ms)", layout.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public void Queues_LimitLineAndQueuedCounts()
+    {
+        var json = Json(PubSubCharts.Queues([s_fast, s_slow], limit: 200));
+        var data = json.GetProperty("data").EnumerateArray().ToArray();
+
+        Assert.Equal([0, 20, 200], data[1].GetProperty("y").EnumerateArray().Select(y => y.GetInt32()));
+        Assert.Equal(200, json.GetProperty("layout").GetProperty("shapes")[0].GetProperty("y0").GetInt32());
+        Assert.Equal("messages queued in the broker", json.GetProperty("layout").GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString());
+    }
+}
