@@ -5,5 +5,6 @@ var root = SocketsRoot.Create(
     EchoCommands.Create(),
     MultiConnCommands.Create(), BenchCommands.Create(),
     AppCommands.Create());
+PubSubCommands.AddTo(root);
 
 return await SocketsRoot.InvokeAsync(root, args, Console.Out, Console.Error);
