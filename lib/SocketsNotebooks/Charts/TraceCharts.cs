@@ -18,6 +18,9 @@ public static class TraceCharts
     // Above this many marks, the numbers printed on each bar or marker turn into clutter.
     private const int MaxLabelledMarks = 40;
 
+    // Timeline labels sit in lanes of their own and stay readable a little longer.
+    private const int MaxLabelledTimelineMarks = 80;
+
     /// <summary>
     /// One bar per <c>recv()</c> call, in the order they happened: x is the call number, y the bytes
     /// it returned, one colour per connection. A 0-byte bar (labelled FIN) is the peer closing.
@@ -124,7 +127,7 @@ public static class TraceCharts
             .OrderBy(l => l.Side switch { Side.Client => 0, Side.Relay => 1, _ => 2 }).ThenBy(l => l.Conn)
             .Select(l => Lane(l.Side, l.Conn)).ToArray();
         int biggest = all.Where(IsData).Select(e => e.Moved).DefaultIfEmpty(1).Max();
-        bool labelled = all.Count(IsData) <= MaxLabelledMarks;
+        bool labelled = all.Count(IsData) <= MaxLabelledTimelineMarks;
 
         PlotlyTrace Markers(string name, IEnumerable<TraceEvent> chosen, string symbol, string color, bool sized, string labelAt = "top center")
         {
@@ -151,11 +154,12 @@ public static class TraceCharts
             return marks;
         }
 
+        // Drawn in this order, so a send stays visible on top of the recv it often coincides with;
+        // sends label below, receives above, for the same reason.
         List<PlotlyTrace> traces =
         [
-            // Sends label below, receives above: a send and the recv it caused often share a moment.
+            Markers("recv()", all.Where(e => e.Kind == TraceKind.Recv), "circle", "rgba(99,110,250,0.75)", sized: true),
             Markers("send()", all.Where(e => e.Kind == TraceKind.Send), "triangle-right", "#ef553b", sized: true, labelAt: "bottom center"),
-            Markers("recv()", all.Where(e => e.Kind == TraceKind.Recv), "circle", "#636efa", sized: true),
             Markers("other calls", all.Where(e => !IsData(e)), "diamond", "#999999", sized: false),
         ];
 

@@ -82,7 +82,10 @@ public sealed class Relay : BackgroundServer
     /// <inheritdoc/>
     protected override async Task RunAsync(CancellationToken stopping)
     {
-        Trace.Recorded += OnRecorded;
+        if (_pace)
+        {
+            Trace.Recorded += OnRecorded;
+        }
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -100,9 +103,15 @@ public sealed class Relay : BackgroundServer
         }
         finally
         {
-            // Stop() has closed every socket, so the connections end promptly.
-            await Task.WhenAll(_connections.Keys).WaitAsync(s_connectTimeout).ConfigureAwait(false);
-            Trace.Recorded -= OnRecorded;
+            try
+            {
+                // Stop() has closed every socket, so the connections end promptly.
+                await Task.WhenAll(_connections.Keys).WaitAsync(s_connectTimeout).ConfigureAwait(false);
+            }
+            finally
+            {
+                Trace.Recorded -= OnRecorded;
+            }
         }
     }
 

@@ -98,7 +98,7 @@ public sealed class TraceChartsTests
         var data = Json(TraceCharts.Timeline(trace.Events, "timeline")).GetProperty("data").EnumerateArray().ToArray();
 
         Assert.Equal(trace.Events.Count, data.Sum(d => d.GetProperty("x").GetArrayLength()));
-        Assert.Equal(["send()", "recv()", "other calls"], data.Select(d => d.GetProperty("name").GetString()));
+        Assert.Equal(["recv()", "send()", "other calls"], data.Select(d => d.GetProperty("name").GetString()));
         Assert.Equal(0, data.SelectMany(d => d.GetProperty("x").EnumerateArray()).Min(x => x.GetDouble()));
     }
 
