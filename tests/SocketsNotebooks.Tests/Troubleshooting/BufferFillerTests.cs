@@ -38,7 +38,9 @@ public sealed class BufferFillerTests(ITestOutputHelper log)
         Assert.True(recvQ > 0, "bytes wait in the server's receive buffer");
         Assert.True(sendQ > 0, "bytes wait in the client's send buffer");
         // Every accepted byte is in one of the two: acknowledged into the server's buffer, or not yet sent on.
-        Assert.Equal(fill.TotalSent, recvQ + sendQ);
+        // The two rows are read a moment apart while the kernel may still be packing the receive queue, so a
+        // segment or so can be between them.
+        Assert.InRange(recvQ + sendQ, fill.TotalSent - (64 * 1024), fill.TotalSent);
     }
 
     [Fact]
