@@ -31,7 +31,7 @@ public static class EchoClient
         {
             client.ReceiveTimeout = (int)(timeout ?? DefaultTimeout).TotalMilliseconds;
             client.Socket.SendTimeout = client.ReceiveTimeout;
-            client.Connect(server);
+            ConnectWithin(client, server, timeout ?? DefaultTimeout);
             return client;
         }
         catch
@@ -189,7 +189,7 @@ public static class EchoClient
             // Set before connect(), so the connection starts with the small buffer.
             client.Socket.SendBufferSize = sendBufferSize;
             client.ReceiveTimeout = (int)(timeout ?? DefaultTimeout).TotalMilliseconds;
-            client.Connect(server);
+            ConnectWithin(client, server, timeout ?? DefaultTimeout);
             client.Blocking = false;
             return client;
         }
@@ -197,6 +197,21 @@ public static class EchoClient
         {
             client.Close("connect failed");
             throw;
+        }
+    }
+
+    // A blocking connect() to an address that never answers can wait for minutes; this one gives up.
+    private static void ConnectWithin(TracedSocket client, IPEndPoint server, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            client.ConnectAsync(server, deadline.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            client.RecordError($"connect to {server} timed out after {timeout.TotalSeconds:0.#} s");
+            throw new TimeoutException($"No answer from {server} within {timeout.TotalSeconds:0.#} s.");
         }
     }
 

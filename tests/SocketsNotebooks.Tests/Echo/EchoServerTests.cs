@@ -136,7 +136,7 @@ public sealed class EchoServerTests
     }
 
     [Fact]
-    public void Server_QuietClient_ClosedAfterIdleTimeout()
+    public async Task Server_QuietClient_ClosedAfterIdleTimeout()
     {
         var trace = new Trace();
         var server = EchoServer.Start(trace, Unique("idle"), idleTimeout: TimeSpan.FromMilliseconds(100));
@@ -145,7 +145,9 @@ public sealed class EchoServerTests
             var quiet = EchoClient.Connect(server.EndPoint, trace);
             Assert.Equal(0, quiet.Receive(new byte[16]));
             quiet.Close();
-            Assert.StartsWith("idle", trace.Events.Single(e => e.Side == Side.Server && e.Kind == TraceKind.Close && e.Conn == quiet.Conn).Note);
+            // The server records its close just after the FIN has gone out, so wait for it.
+            var closed = await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Close && e.Conn == quiet.Conn, s_wait);
+            Assert.StartsWith("idle", closed.Note);
         }
         finally
         {
