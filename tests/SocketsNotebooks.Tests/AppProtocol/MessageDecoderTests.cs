@@ -117,6 +117,39 @@ public sealed class MessageDecoderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Decoder_ContentExactlyAtTheLimit_DecodesFromRandomPieces()
+    {
+        var content = new byte[MessageLimits.Default.MaxContentLength];
+        new Random(42).NextBytes(content);
+        byte[] bytes = Message.Binary(content).ToBytes();
+        var decoder = new MessageDecoder();
+        var random = new Random(7);
+
+        for (int offset = 0; offset < bytes.Length;)
+        {
+            int size = Math.Min(random.Next(1, 70_000), bytes.Length - offset);
+            decoder.Feed(bytes.AsSpan(offset, size));
+            offset += size;
+        }
+
+        Assert.True(decoder.TryReadMessage(out var message));
+        Assert.True(content.AsSpan().SequenceEqual(message.Content.Span));
+        output.WriteLine($"decoded one {bytes.Length}-byte message");
+    }
+
+    [Fact]
+    public void Decoder_ContentOneByteOverTheLimit_Refused()
+    {
+        var limits = new MessageLimits { MaxContentLength = 1000 };
+        byte[] bytes = Message.Binary(new byte[1001]).ToBytes();
+
+        var error = Assert.Throws<ProtocolException>(() => new MessageDecoder(limits).Feed(bytes));
+
+        Assert.Equal(ProtocolError.ContentTooLong, error.Error);
+        Assert.Contains("1001", error.Message);
+    }
+
+    [Fact]
     public void Decoder_HeaderLengthOverLimit_FailsAfterTwoBytes()
     {
         var decoder = new MessageDecoder(new MessageLimits { MaxHeaderLength = 200 });
