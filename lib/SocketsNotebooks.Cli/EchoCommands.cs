@@ -34,7 +34,8 @@ public static class EchoCommands
                 endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
                 var trace = new Trace { PreviewBytes = 64 };
                 using var printer = new TracePrinter(trace, output, DescribeServerEvent);
-                using var server = EchoServer.Start(trace, "echo-server", endPoint);
+                // A minute of patience per client: a person typing into `nc` is slower than the library's default.
+                using var server = EchoServer.Start(trace, "echo-server", endPoint, idleTimeout: TimeSpan.FromMinutes(1));
                 await output.WriteLineAsync($"Listening on {server.EndPoint}").ConfigureAwait(false);
                 await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
                 await WaitUntilCancelledAsync(cancellationToken).ConfigureAwait(false);

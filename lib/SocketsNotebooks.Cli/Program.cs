@@ -4,7 +4,8 @@ using SocketsNotebooks.Cli;
 var root = SocketsRoot.Create(
     EchoCommands.Create(),
     MultiConnCommands.Create(), BenchCommands.Create(),
-    AppCommands.Create());
+    AppCommands.Create(),
+    TroubleshootingCommands.Create());
 PubSubCommands.AddTo(root);
 
 return await SocketsRoot.InvokeAsync(root, args, Console.Out, Console.Error);
