@@ -32,12 +32,20 @@ public static class AppCommands
             {
                 endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
                 var options = new AppServerOptions { EndPoint = endPoint, Log = output.WriteLine };
-                using var server = AppServer.Start(new Trace(), options, "app-server");
+                var trace = new Trace();
+                using var server = AppServer.Start(trace, options, "app-server");
                 await output.WriteLineAsync($"Listening on ('{server.EndPoint.Address}', {server.Port})").ConfigureAwait(false);
                 await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
                 try
                 {
-                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                    while (true)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                        // The terminal shows the log lines; the trace and records would only grow (a benchmark
+                        // against this server makes tens of thousands of calls a second).
+                        trace.Clear();
+                        server.ClearRecords();
+                    }
                 }
                 catch (OperationCanceledException)
                 {
