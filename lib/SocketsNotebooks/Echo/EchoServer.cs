@@ -29,9 +29,10 @@ public sealed class EchoServer : BackgroundServer
     public TimeSpan IdleTimeout { get; }
 
     /// <summary>
-    /// A pause before every <c>recv()</c>, like a server busy with something else. Whatever the
-    /// client sends meanwhile waits in the server's receive buffer, and the next <c>recv()</c>
-    /// takes it all at once, so message boundaries visibly vanish. Zero (the default) reads at once.
+    /// A pause before every <c>recv()</c>, counted from the moment data is there, like a server busy
+    /// with something else. Whatever the client sends meanwhile waits in the server's receive
+    /// buffer, and the next <c>recv()</c> takes it all at once, so message boundaries visibly vanish.
+    /// Zero (the default) reads at once. Can be changed while the server runs.
     /// </summary>
     public TimeSpan PauseBeforeRecv { get; set; }
 
