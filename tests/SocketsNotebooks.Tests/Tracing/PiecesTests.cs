@@ -51,6 +51,18 @@ public sealed class PiecesTests
     }
 
     [Fact]
+    public void RandomPerConnection_EachStreamItsOwnCut_SameSeedSameCuts()
+    {
+        var first = Pieces.RandomPerConnection(1, 16, seed: 2);
+        var again = Pieces.RandomPerConnection(1, 16, seed: 2);
+        var streams = Enumerable.Range(0, 6).Select(_ => first.Take(20)).ToArray();
+
+        Assert.All(streams, sizes => Assert.All(sizes, s => Assert.InRange(s, 1, 16)));
+        Assert.True(streams.Select(sizes => string.Join(",", sizes)).Distinct().Count() > 1);
+        Assert.All(streams, sizes => Assert.Equal(sizes, again.Take(20)));
+    }
+
+    [Fact]
     public void Whole_NeverCuts()
     {
         Assert.Equal([100_000], Pieces.Whole.Cut(100_000));
