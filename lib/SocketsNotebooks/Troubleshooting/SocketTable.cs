@@ -19,16 +19,23 @@ public static class SocketTable
     /// listeners first, then by local port. On Linux from /proc/net/tcp(6) with Recv-Q and Send-Q;
     /// elsewhere from the BCL's <see cref="IPGlobalProperties"/>, whose rows leave the queues empty.
     /// </summary>
-    public static IReadOnlyList<SocketRow> Snapshot(int? port = null)
-    {
-        var rows = HasQueues ? ProcNetTcp.ReadLive() : Portable();
-        return rows
+    public static IReadOnlyList<SocketRow> Snapshot(int? port = null) =>
+        Arrange(HasQueues ? ProcNetTcp.ReadLive() : Portable(), port);
+
+    /// <summary>
+    /// The snapshot every OS can give, from <see cref="IPGlobalProperties"/>: states but no queue sizes
+    /// (<see cref="SocketRow.RecvQ"/> and <see cref="SocketRow.SendQ"/> are null). <see cref="Snapshot"/> uses it where
+    /// /proc/net/tcp does not exist; call it directly to compare the two.
+    /// </summary>
+    public static IReadOnlyList<SocketRow> PortableSnapshot(int? port = null) => Arrange(Portable(), port);
+
+    private static IReadOnlyList<SocketRow> Arrange(IEnumerable<SocketRow> rows, int? port) =>
+        rows
             .Where(r => port is null || r.Involves(port.Value))
             .OrderBy(r => r.State == "LISTEN" ? 0 : 1)
             .ThenBy(r => r.LocalPort())
             .ThenBy(r => r.RemotePort())
             .ToArray();
-    }
 
     /// <summary>
     /// The rows as <c>netstat -tan</c> prints them (Proto, Recv-Q, Send-Q, Local Address, Foreign Address, State),

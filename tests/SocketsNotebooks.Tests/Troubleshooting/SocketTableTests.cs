@@ -103,4 +103,20 @@ public sealed class SocketTableTests
     public void ToString_Row_OneNetstatLikeLine() =>
         Assert.Equal("tcp 127.0.0.1:65432 → 127.0.0.1:50110 ESTABLISHED Recv-Q 1000 Send-Q -",
             new SocketRow("tcp", "127.0.0.1:65432", "127.0.0.1:50110", "ESTABLISHED", 1000, null, "x").ToString());
+
+    [Fact]
+    public void PortableSnapshot_ConnectedPair_StatesWithoutQueues()
+    {
+        using var listener = Listener();
+        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        client.Connect(listener.LocalEndPoint!);
+        using var server = listener.Accept();
+
+        var rows = SocketTable.PortableSnapshot(port).Where(r => r.State != "TIME_WAIT").ToArray();
+
+        Assert.Equal(["ESTABLISHED", "ESTABLISHED", "LISTEN"], rows.Select(r => r.State).Order());
+        Assert.All(rows, r => Assert.Equal((null, null, SocketTable.PortableSource), (r.RecvQ, r.SendQ, r.Source)));
+        Assert.Contains(rows, r => r.State == "LISTEN" && r.Local == $"127.0.0.1:{port}");
+    }
 }
