@@ -22,8 +22,10 @@ public static class MultiConnCharts
     /// One stacked bar per connection: each segment is one <c>recv()</c> that returned data, bottom
     /// to top in order. Every connection carried the same bytes, so the bars are equally tall; where
     /// the segments differ, TCP (here the relay) cut the same messages differently per connection.
+    /// <paramref name="messageEnds"/> (e.g. 22 and 44 for the tutorial's two messages) draws a dashed
+    /// line where each message ends, so a segment crossing a line is one <c>recv()</c> holding parts of two messages.
     /// </summary>
-    public static GenericChart RecvPieces(IEnumerable<TraceEvent> recvs, string title)
+    public static GenericChart RecvPieces(IEnumerable<TraceEvent> recvs, string title, IReadOnlyList<int>? messageEnds = null)
     {
         ArgumentNullException.ThrowIfNull(recvs);
         var byConn = recvs.Where(e => e.Kind == TraceKind.Recv && e.Moved > 0)
@@ -45,6 +47,25 @@ public static class MultiConnCharts
             bar.SetProperty("hoverinfo", "text");
             bar.SetProperty("marker", Dyn(("color", s_pieceColors[k % s_pieceColors.Length]), ("line", Dyn(("color", "white"), ("width", 1)))));
             traces.Add(bar);
+        }
+        if (messageEnds is { Count: > 0 } && byConn.Length > 0)
+        {
+            // Drawn as a scatter trace (not a layout shape) so it has a legend entry and hover text.
+            var ends = new PlotlyTrace("scatter");
+            ends.SetProperty("name", "end of a message");
+            ends.SetProperty("mode", "lines");
+            var x = new List<object?>();
+            var y = new List<object?>();
+            foreach (int end in messageEnds)
+            {
+                x.AddRange([$"conn {byConn[0].Conn}", $"conn {byConn[^1].Conn}", null]);
+                y.AddRange([end, end, null]);
+            }
+            ends.SetProperty("x", x.ToArray());
+            ends.SetProperty("y", y.ToArray());
+            ends.SetProperty("line", Dyn(("color", "#333"), ("width", 1.5), ("dash", "dash")));
+            ends.SetProperty("hoverinfo", "skip");
+            traces.Add(ends);
         }
         var layout = BaseLayout(title, "connection", "bytes received, one segment per recv() call");
         layout.SetProperty("barmode", "stack");
@@ -74,12 +95,14 @@ public static class MultiConnCharts
         path.SetProperty("hoverinfo", "skip");
         traces.Add(path);
 
-        foreach (var (kind, symbol, color) in new[]
+        // A send usually follows its recv within microseconds: the send's marker is smaller and
+        // drawn on top, so both stay visible.
+        foreach (var (kind, symbol, color, size) in new[]
         {
-            (TraceKind.Accept, "diamond", "#636efa"),
-            (TraceKind.Recv, "circle", "#00cc96"),
-            (TraceKind.Send, "triangle-up", "#ffa15a"),
-            (TraceKind.Close, "x", "#ef553b"),
+            (TraceKind.Accept, "diamond", "#636efa", 10),
+            (TraceKind.Recv, "circle", "#00cc96", 12),
+            (TraceKind.Send, "triangle-up", "#ffa15a", 7),
+            (TraceKind.Close, "x", "#ef553b", 10),
         })
         {
             var picked = calls.Where(e => e.Kind == kind).ToArray();
@@ -92,7 +115,7 @@ public static class MultiConnCharts
                 $"{e.TimeMs - start:0.###} ms: {kind.ToString().ToLowerInvariant()}() on conn {e.Conn}"
                 + (kind is TraceKind.Recv or TraceKind.Send ? $", {e.Moved} bytes<br>{Escape(e.Preview)}" : e.Note.Length > 0 ? $"<br>{Escape(e.Note)}" : "")).ToArray());
             marks.SetProperty("hoverinfo", "text");
-            marks.SetProperty("marker", Dyn(("symbol", symbol), ("color", color), ("size", 9), ("line", Dyn(("color", "white"), ("width", 1)))));
+            marks.SetProperty("marker", Dyn(("symbol", symbol), ("color", color), ("size", size), ("line", Dyn(("color", "white"), ("width", 1)))));
             traces.Add(marks);
         }
 
@@ -135,10 +158,47 @@ public static class MultiConnCharts
         var layout = BaseLayout(title, "what the server was doing", "Select() wake-ups per second (log scale)");
         var yAxis = Axis("Select() wake-ups per second (log scale)");
         yAxis.SetProperty("type", "log");
+        // Ticks at powers of ten only: 10, 100, 1000...
+        yAxis.SetProperty("dtick", 1);
         layout.SetProperty("yaxis", yAxis);
         layout.SetProperty("xaxis", Axis("what the server was doing", category: true));
         layout.SetProperty("barmode", "group");
         return Chart(traces, layout);
+    }
+
+    /// <summary>
+    /// The server's connections as a table: bytes and calls each way, when each opened and closed (ms
+    /// on the loop's clock) and why it closed.
+    /// </summary>
+    public static GenericChart Connections(IEnumerable<ConnectionStats> connections, string title)
+    {
+        ArgumentNullException.ThrowIfNull(connections);
+        var rows = connections.ToArray();
+        string[] header = ["conn", "peer", "bytes in", "bytes out", "recv() calls", "send() calls", "opened (ms)", "closed (ms)", "close reason"];
+        object[][] columns =
+        [
+            rows.Select(r => (object)r.Conn).ToArray(),
+            rows.Select(r => (object)r.Peer).ToArray(),
+            rows.Select(r => (object)r.BytesIn).ToArray(),
+            rows.Select(r => (object)r.BytesOut).ToArray(),
+            rows.Select(r => (object)r.Recvs).ToArray(),
+            rows.Select(r => (object)r.Sends).ToArray(),
+            rows.Select(r => (object)r.OpenedMs.ToString("0.0", CultureInfo.InvariantCulture)).ToArray(),
+            rows.Select(r => (object)(r.ClosedMs?.ToString("0.0", CultureInfo.InvariantCulture) ?? "open")).ToArray(),
+            rows.Select(r => (object)r.CloseReason.ToString()).ToArray(),
+        ];
+        var table = new PlotlyTrace("table");
+        table.SetProperty("header", Dyn(("values", header), ("align", "left"), ("fill", Dyn(("color", "#dde1e8")))));
+        table.SetProperty("cells", Dyn(("values", columns), ("align", "left"), ("height", 24)));
+        var layout = new Layout();
+        var heading = new Title();
+        heading.SetProperty("text", title);
+        heading.SetProperty("x", 0.01);
+        heading.SetProperty("xanchor", "left");
+        layout.SetProperty("title", heading);
+        layout.SetProperty("height", Math.Min(600, 120 + 26 * Math.Max(rows.Length, 1)));
+        layout.SetProperty("margin", Dyn(("t", 50), ("b", 10), ("l", 10), ("r", 10)));
+        return Chart([table], layout);
     }
 
     private static string Lane(int conn) => $"conn {conn}";
