@@ -19,7 +19,11 @@ public sealed class MessageDecoder
     private readonly byte[] _protoHeader = new byte[Message.ProtoHeaderLength];
     private readonly Queue<Message> _ready = new();
     private byte[]? _jsonHeader;
+    // The content buffer grows with the bytes that arrive (up to the announced length), so a peer
+    // that announces 1 MiB and then sends ten bytes costs a few KiB, not 1 MiB per connection.
+    private const int InitialContentCapacity = 16 * 1024;
     private byte[]? _content;
+    private int _contentLength;
     private int _filled;
     private ProtocolException? _failure;
 
@@ -43,7 +47,7 @@ public sealed class MessageDecoder
     {
         DecoderState.ProtoHeader => Message.ProtoHeaderLength,
         DecoderState.JsonHeader => _jsonHeader!.Length,
-        _ => _content!.Length,
+        _ => _contentLength,
     };
 
     /// <summary>How many bytes of the current part have arrived.</summary>
@@ -64,10 +68,16 @@ public sealed class MessageDecoder
     /// <summary>
     /// Consumes bytes from <paramref name="input"/> until one message is complete (true; the rest
     /// of the input, e.g. the start of the next message, is left in <paramref name="input"/>) or
-    /// the input is used up (false: need more).
+    /// the input is used up (false: need more). A message already completed by <see cref="Feed"/>
+    /// is returned first, without consuming input.
     /// </summary>
     public bool TryReadMessage(ref ReadOnlySpan<byte> input, [NotNullWhen(true)] out Message? message)
     {
+        // Messages an earlier Feed completed come first, so mixing the two styles keeps the order.
+        if (_ready.TryDequeue(out message))
+        {
+            return true;
+        }
         var parts = default(MessageParts);
         return Step(ref input, ref parts, out message);
     }
@@ -152,11 +162,12 @@ public sealed class MessageDecoder
                     }
                     default:
                     {
+                        EnsureContentCapacity(input.Length);
                         int taken = Take(ref input, _content!);
                         parts = parts with { Content = parts.Content + taken };
-                        if (_filled == _content!.Length)
+                        if (_filled == _contentLength)
                         {
-                            message = Completed(_content);
+                            message = Completed(_content!);
                             parts = parts with { Messages = parts.Messages + 1 };
                             return true;
                         }
@@ -171,6 +182,19 @@ public sealed class MessageDecoder
             _failure = e;
             throw;
         }
+    }
+
+    // Grows the content buffer to hold what is about to be copied (never past the announced length;
+    // once full-size, it is the message's own array).
+    private void EnsureContentCapacity(int incoming)
+    {
+        int needed = (int)Math.Min(_contentLength, (long)_filled + incoming);
+        if (needed <= _content!.Length)
+        {
+            return;
+        }
+        int grown = (int)Math.Min(_contentLength, Math.Max(needed, 2L * _content.Length));
+        Array.Resize(ref _content, grown);
     }
 
     private int Take(ref ReadOnlySpan<byte> input, byte[] part)
@@ -213,7 +237,8 @@ public sealed class MessageDecoder
             message = Completed([]);
             return true;
         }
-        _content = new byte[Header.ContentLength];
+        _contentLength = Header.ContentLength;
+        _content = new byte[Math.Min(_contentLength, InitialContentCapacity)];
         State = DecoderState.Content;
         return false;
     }

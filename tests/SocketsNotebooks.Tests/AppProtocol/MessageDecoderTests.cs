@@ -138,6 +138,35 @@ public sealed class MessageDecoderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Decoder_ClaimOf1MiBButTenBytesSent_AllocatesForTheBytesNotTheClaim()
+    {
+        byte[] bytes = [.. Message.Binary(new byte[1024 * 1024]).ToBytes().AsSpan(0, 150)];
+        var decoder = new MessageDecoder();
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        decoder.Feed(bytes);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(DecoderState.Content, decoder.State);
+        Assert.Equal(1024 * 1024, decoder.PartLength);
+        Assert.True(allocated < 64 * 1024, $"allocated {allocated} bytes for a claim it has barely started to receive");
+    }
+
+    [Fact]
+    public void TryReadMessage_AfterFeedCompletedOne_ReturnsQueuedFirst()
+    {
+        var decoder = new MessageDecoder();
+        decoder.Feed(GoldenBytes.MorpheusRequest);
+        ReadOnlySpan<byte> next = GoldenBytes.MorpheusResponse;
+
+        Assert.True(decoder.TryReadMessage(ref next, out var first));
+        Assert.Equal("morpheus", first.JsonString("value"));
+        Assert.Equal(GoldenBytes.MorpheusResponse.Length, next.Length);
+        Assert.True(decoder.TryReadMessage(ref next, out var second));
+        Assert.NotNull(second.JsonString("result"));
+    }
+
+    [Fact]
     public void Decoder_ContentOneByteOverTheLimit_Refused()
     {
         var limits = new MessageLimits { MaxContentLength = 1000 };
