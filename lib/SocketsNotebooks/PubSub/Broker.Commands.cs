@@ -30,7 +30,7 @@ public sealed partial class Broker
                     }
                 }
                 int count = connection.Subscribe(command.Topic);
-                connection.Sample(NowMs, force: true, Options.MaxSamplesPerSubscriber);
+                connection.Sample(NowMs, due: true, Options.MaxSamplesPerSubscriber, force: true);
                 Options.Log?.Invoke($"{connection.Peer} subscribed to '{command.Topic}' ({count} subscription(s))");
                 Enqueue(connection, PubSubCommand.Acknowledge(command.Verb, command.Topic, count).ToBytes(), isDelivery: false);
                 break;

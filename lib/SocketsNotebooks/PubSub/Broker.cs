@@ -138,7 +138,7 @@ public sealed partial class Broker : BackgroundServer
                     }
                 }
                 UpdateInterest();
-                SampleIfDue(force: false);
+                Sample();
             }
         }
         finally
@@ -271,21 +271,21 @@ public sealed partial class Broker : BackgroundServer
         _interestChanged.Clear();
     }
 
-    private void SampleIfDue(bool force)
+    private void Sample()
     {
         if (Options.SampleInterval is not { } interval)
         {
             return;
         }
         double now = NowMs;
-        if (!force && now - _lastSampleMs < interval.TotalMilliseconds)
+        bool due = now - _lastSampleMs >= interval.TotalMilliseconds;
+        if (due)
         {
-            return;
+            _lastSampleMs = now;
         }
-        _lastSampleMs = now;
         foreach (var subscriber in _fanOut)
         {
-            subscriber.Sample(now, force: false, Options.MaxSamplesPerSubscriber);
+            subscriber.Sample(now, due, Options.MaxSamplesPerSubscriber);
         }
     }
 

@@ -104,18 +104,29 @@ internal sealed class BrokerConnection(TracedSocket socket, MessageLimits limits
         CloseReason = reason;
         CloseDetail = detail;
         ClosedMs = nowMs;
-        Sample(nowMs, force: true, maxSamples: int.MaxValue);
+        Sample(nowMs, due: true, maxSamples: int.MaxValue, force: true);
     }
 
-    public void Sample(double nowMs, bool force, int maxSamples)
+    /// <summary>
+    /// Adds a sample when one is <paramref name="due"/> and something changed, and always when the
+    /// queue just became empty or non-empty: a queue that fills and drains between two due samples
+    /// would otherwise look permanently full (or permanently empty) in the chart.
+    /// </summary>
+    public void Sample(double nowMs, bool due, int maxSamples, bool force = false)
     {
         lock (_samplesGate)
         {
             long delivered = Delivered;
             int queued = Volatile.Read(ref _queued);
-            if (_samples.Count > 0 && !force && _samples[^1].Delivered == delivered && _samples[^1].Queued == queued)
+            if (_samples.Count > 0 && !force)
             {
-                return;
+                var last = _samples[^1];
+                bool changed = last.Delivered != delivered || last.Queued != queued;
+                bool crossedEmpty = (last.Queued == 0) != (queued == 0);
+                if (!(due && changed) && !crossedEmpty)
+                {
+                    return;
+                }
             }
             if (_samples.Count < maxSamples)
             {
