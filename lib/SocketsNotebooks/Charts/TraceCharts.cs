@@ -59,7 +59,7 @@ public static class TraceCharts
         {
             // A dashed line across the chart, named in the legend (a label on the chart would sit on the bars).
             var line = new PlotlyTrace("scatter");
-            line.SetProperty("name", $"buffer size ({buffer:N0} bytes)");
+            line.SetProperty("name", string.Create(CultureInfo.InvariantCulture, $"buffer size ({buffer:N0} bytes)"));
             line.SetProperty("mode", "lines");
             line.SetProperty("x", new[] { 0.5, Math.Max(calls.Length, 6) + 0.5 });
             line.SetProperty("y", new[] { buffer, buffer });
@@ -245,7 +245,8 @@ public static class TraceCharts
             _ => e.Kind.ToString().ToLowerInvariant() + "()",
         };
         string detail = string.Join("<br>", new[] { e.Preview, e.Note }.Where(s => s.Length > 0).Select(Escape));
-        return $"{e.TimeMs:0.###} ms, {e.Side.ToString().ToLowerInvariant()} conn {e.Conn}: {what}{(detail.Length > 0 ? "<br>" + detail : "")}";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{e.TimeMs:0.###} ms, {e.Side.ToString().ToLowerInvariant()} conn {e.Conn}: {what}{(detail.Length > 0 ? "<br>" + detail : "")}");
     }
 
     private static bool IsData(TraceEvent e) => e.Kind is TraceKind.Send or TraceKind.Recv;

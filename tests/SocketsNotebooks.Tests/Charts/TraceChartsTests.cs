@@ -137,6 +137,17 @@ public sealed class TraceChartsTests
         Assert.Equal("recv", columns[4][1].GetString());
     }
 
+    [Fact]
+    public void Timeline_HoverText_SaysTimeSideConnCallAndBytes()
+    {
+        var trace = new Trace();
+        var recv = trace.Record(4, Side.Server, TraceKind.Recv, 1024, "Hello"u8);
+        var data = Json(TraceCharts.Timeline(trace.Events, "timeline")).GetProperty("data");
+
+        string hover = Strings(data[0].GetProperty("hovertext"))[0];
+        Assert.Equal(FormattableString.Invariant($"{recv.TimeMs:0.###} ms, server conn 4: recv(): 5 of 1024 bytes<br>b'Hello'"), hover);
+    }
+
     public static TheoryData<string> ChartNames => ["recv", "send", "timeline"];
 
     [Theory]

@@ -99,6 +99,26 @@ public sealed class TraceTests
     }
 
     [Fact]
+    public async Task WaitForAsync_ManyWaitersWhileManyThreadsRecord_EachGetsItsEvent()
+    {
+        var trace = new Trace();
+        var waiters = Enumerable.Range(0, 50).Select(i => trace.WaitForAsync(e => e.Conn == 1 && e.Moved == i, s_wait)).ToArray();
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+        {
+            for (int i = w; i < 50; i += 4)
+            {
+                trace.Record(1, Side.Server, TraceKind.Recv, 64, i);
+                trace.Record(2, Side.Client, TraceKind.Send, 64, i);
+            }
+        })).ToArray();
+        await Task.WhenAll(writers).WaitAsync(s_wait);
+
+        var found = await Task.WhenAll(waiters).WaitAsync(s_wait);
+        Assert.Equal(Enumerable.Range(0, 50), found.Select(e => e.Moved));
+        Assert.All(found, e => Assert.Equal(Side.Server, e.Side));
+    }
+
+    [Fact]
     public async Task WaitForAsync_NothingMatches_ThrowsTimeoutAndForgetsTheWaiter()
     {
         var trace = new Trace();
