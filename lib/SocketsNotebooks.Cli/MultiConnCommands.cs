@@ -52,7 +52,7 @@ public static class MultiConnCommands
                 var trace = new Trace();
                 var options = new MultiConnServerOptions { EndPoint = endPoint, Naive = parsed.GetValue(naive), Log = output.WriteLine };
                 using var server = MultiConnServer.Start(trace, options, "multiconn-server");
-                await output.WriteLineAsync($"Listening on {server.EndPoint}").ConfigureAwait(false);
+                await output.WriteLineAsync($"Listening on ('{server.EndPoint.Address}', {server.EndPoint.Port})").ConfigureAwait(false);
                 await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
                 await RunUntilCancelledAsync(trace, cancellationToken).ConfigureAwait(false);
                 server.Stop();
@@ -75,7 +75,8 @@ public static class MultiConnCommands
         var connections = new Argument<int>("num_connections") { Description = "how many connections to open at once" };
         connections.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1 or > 10_000)
+            // Only a number can be out of range; a word is already reported as a parse error.
+            if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, out int count) && count is < 1 or > 10_000)
             {
                 result.AddError("num_connections must be between 1 and 10000.");
             }

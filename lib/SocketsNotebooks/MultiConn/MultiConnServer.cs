@@ -119,7 +119,7 @@ public sealed class MultiConnServer : BackgroundServer
             return 0;
         }
         connection.Blocking = false;
-        Options.Log?.Invoke($"Accepted connection from {connection.RemoteEndPoint}");
+        Options.Log?.Invoke($"Accepted connection from {PythonAddress.Of(connection.RemoteEndPoint)}");
         var state = new ServerConnection(connection, Stats.NowMs);
         Stats.Opened(connection.Conn, state.Peer);
         // Fixed loop: watch for Read only; write-readiness is asked for once there is something to send.
@@ -159,7 +159,7 @@ public sealed class MultiConnServer : BackgroundServer
             }
             if ((mask & SelectorEvents.Write) != 0 && state.Outb.Length > 0)
             {
-                Options.Log?.Invoke($"Echoing {PythonBytes.Repr(state.Outb.Pending, 60)} to {sock.RemoteEndPoint}");
+                Options.Log?.Invoke($"Echoing {PythonBytes.Repr(state.Outb.Pending, 60)} to {state.PythonPeer}");
                 int sent = sock.Send(state.Outb.Pending);
                 state.Outb.Consume(sent);
                 Stats.Sent(sock.Conn, sent);
@@ -237,7 +237,7 @@ public sealed class MultiConnServer : BackgroundServer
     {
         // The tutorial: sel.unregister(sock) before sock.close(); a closed socket left in the
         // selector would make the next Select fail.
-        Options.Log?.Invoke($"Closing connection to {state.Peer} ({reason}{(detail.Length > 0 ? ": " + detail : "")})");
+        Options.Log?.Invoke($"Closing connection to {state.PythonPeer} ({reason}{(detail.Length > 0 ? ": " + detail : "")})");
         _selector.Unregister(state.Socket);
         if (detail.Length > 0)
         {

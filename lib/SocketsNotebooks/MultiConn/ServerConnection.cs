@@ -13,6 +13,9 @@ internal sealed class ServerConnection(TracedSocket socket, double openedMs)
     /// <summary>The tutorial's <c>addr</c>, kept because a reset socket may no longer say who its peer was.</summary>
     public string Peer { get; } = socket.RemoteEndPoint?.ToString() ?? "?";
 
+    /// <summary>The peer the way the tutorial prints it: <c>('127.0.0.1', 50098)</c>.</summary>
+    public string PythonPeer { get; } = PythonAddress.Of(socket.RemoteEndPoint);
+
     /// <summary>Bytes received and not yet echoed back (the tutorial's <c>outb</c>).</summary>
     public OutBuffer Outb { get; } = new();
 
