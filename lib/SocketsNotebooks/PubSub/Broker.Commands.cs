@@ -42,8 +42,11 @@ public sealed partial class Broker
                 break;
             }
             case PubSubVerb.Publish:
-                FanOut(command.Topic, command.Payload);
+            {
+                int matched = FanOut(command.Topic, command.Payload);
+                Options.Log?.Invoke($"{connection.Peer} published on '{command.Topic}': queued for {matched} subscriber(s)");
                 break;
+            }
             case PubSubVerb.Ping:
                 // Sent after everything this connection asked before it was handled: a publisher's flush.
                 Enqueue(connection, new PubSubCommand(PubSubVerb.Pong).ToBytes(), isDelivery: false);
@@ -54,8 +57,10 @@ public sealed partial class Broker
         }
     }
 
-    private void FanOut(string topic, string payload)
+    // Returns how many subscribers the message was queued for.
+    private int FanOut(string topic, string payload)
     {
+        int queued = 0;
         Interlocked.Increment(ref _published);
         byte[]? encoded = null;
         // _fanOut is a snapshot: cutting a subscriber off inside the loop does not disturb it.
@@ -70,8 +75,10 @@ public sealed partial class Broker
             if (Enqueue(subscriber, encoded, isDelivery: true))
             {
                 Interlocked.Increment(ref _fannedOut);
+                queued++;
             }
         }
+        return queued;
     }
 
     // Returns false if the connection's queue was full and it was cut off instead.

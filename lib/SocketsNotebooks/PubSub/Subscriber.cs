@@ -60,7 +60,10 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
     /// <summary>Whether the reading task is reading (false once <see cref="StopReading"/> was called or the slow subscriber paused).</summary>
     public bool IsReading => _resume.Task.IsCompleted && !_closed.Task.IsCompleted;
 
-    /// <summary>Completes when the connection ends, with why (e.g. <c>broker closed the connection (FIN)</c>).</summary>
+    /// <summary>
+    /// Completes when the connection ends, with why (e.g. <c>broker closed the connection (FIN)</c>).
+    /// A subscriber that is not reading cannot notice: the broker's FIN waits behind the unread bytes.
+    /// </summary>
     public Task<string> Closed => _closed.Task;
 
     /// <summary>Connects to a broker and starts reading.</summary>

@@ -165,6 +165,32 @@ public sealed class BrokerTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task SlowSubscriber_ByteLimitReached_DisconnectedNamingMaxQueuedBytes()
+    {
+        var trace = new Trace();
+        var broker = Broker.Start(trace, new BrokerOptions { MaxQueuedBytes = 20_000, SendBufferSize = 4096 },
+            nameof(SlowSubscriber_ByteLimitReached_DisconnectedNamingMaxQueuedBytes));
+        var slow = await Subscriber.ConnectAsync(broker.EndPoint, trace, new SubscriberOptions { Slow = true, ReceiveBufferSize = 4096 });
+        try
+        {
+            await slow.SubscribeAsync("big");
+            using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
+            publisher.Publish(Enumerable.Range(0, 100).Select(i => ("big", new string('x', 1000))));
+
+            var closed = await WaitForCloseAsync(broker, slow.Conn);
+
+            Assert.Equal(PubSubCloseReason.SlowSubscriber, closed.Reason);
+            Assert.Contains("MaxQueuedBytes = 20,000", closed.Detail, StringComparison.Ordinal);
+            Assert.True(broker.Subscriber(slow.Conn)!.PeakQueued < 100);
+        }
+        finally
+        {
+            slow.Close();
+            broker.Stop();
+        }
+    }
+
     [Theory]
     [InlineData(new byte[] { 0xFF, 0xFF }, PubSubCloseReason.ProtocolError, "HeaderTooLong")]
     [InlineData(new byte[] { 0x00, 0x02, (byte)'{', (byte)'}' }, PubSubCloseReason.ProtocolError, "MissingKey")]
