@@ -118,6 +118,14 @@ public sealed class MultiConnServer : BackgroundServer
             // The client gave up between Select and Accept: nothing to do (the trace has the error).
             return 0;
         }
+        catch (SocketException e) when (!Stopping.IsCancellationRequested)
+        {
+            // E.g. out of file descriptors (EMFILE). The connection stays in the backlog and the
+            // listener stays readable, so the loop retries on its next wake-up; the connections
+            // already open carry on. The trace has the error.
+            Options.Log?.Invoke($"accept() failed: {e.SocketErrorCode}");
+            return 0;
+        }
         connection.Blocking = false;
         Options.Log?.Invoke($"Accepted connection from {PythonAddress.Of(connection.RemoteEndPoint)}");
         var state = new ServerConnection(connection, Stats.NowMs);
