@@ -263,10 +263,17 @@ public static class PubSubCommands
                 var load = new PubSubBench(broker.EndPoint, parsed.GetValue(subscribers), parsed.GetValue(messages), parsed.GetValue(size),
                     options.MaxQueuedMessages / 2, trace);
                 var result = await load.RunAsync(cancellationToken).ConfigureAwait(false);
+                // Two columns, one row per number: readable in an 80-column terminal.
                 var table = new Table().Title($"bench pubsub: {result.Subscribers} subscribers, {result.Messages:N0} messages of {result.PayloadBytes} B");
-                table.AddColumns("subscribers", "messages", "payload B", "seconds", "published/s", "delivered/s", "cut off");
-                table.AddRow(result.Subscribers.ToString("N0"), result.Messages.ToString("N0"), result.PayloadBytes.ToString("N0"),
-                    result.Seconds.ToString("0.000"), result.PublishedPerSecond.ToString("N0"), result.DeliveredPerSecond.ToString("N0"), result.CutOff.ToString("N0"));
+                table.AddColumn("measure");
+                table.AddColumn(new TableColumn("value").RightAligned());
+                table.AddRow("subscribers", result.Subscribers.ToString("N0"));
+                table.AddRow("messages published", result.Messages.ToString("N0"));
+                table.AddRow("payload (bytes)", result.PayloadBytes.ToString("N0"));
+                table.AddRow("seconds", result.Seconds.ToString("0.000"));
+                table.AddRow("published / s", result.PublishedPerSecond.ToString("N0"));
+                table.AddRow("[bold]delivered / s (all subscribers)[/]", $"[bold]{result.DeliveredPerSecond:N0}[/]");
+                table.AddRow("subscribers cut off", result.CutOff.ToString("N0"));
                 console.Write(table);
                 console.MarkupLine($"delivered/s counts every copy: one message to {result.Subscribers} subscribers is {result.Subscribers} deliveries.");
                 console.MarkupLine($"broker: in this process, traced; the publisher stays at most {load.Window:N0} messages ahead of the slowest subscriber.");

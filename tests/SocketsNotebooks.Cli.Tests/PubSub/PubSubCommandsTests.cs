@@ -69,6 +69,17 @@ public sealed class PubSubCommandsTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task BenchPubSub_SmallRun_Exit0WithDeliveredRate()
+    {
+        var (exitCode, output, error) = await RunAsync("bench", "pubsub", "--subscribers", "5", "--messages", "300");
+        log.WriteLine(output.Text + error.Text);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(output.Lines, l => l.Contains("delivered / s (all subscribers)", StringComparison.Ordinal));
+        Assert.Contains(output.Lines, l => Regex.IsMatch(l, @"subscribers cut off\s+│\s+0 │"));
+    }
+
+    [Fact]
     public async Task Publish_NobodyListening_Exit1ConnectionRefused()
     {
         // Bind a port and close it again: nothing listens there now.
