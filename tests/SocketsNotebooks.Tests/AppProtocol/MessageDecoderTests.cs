@@ -214,7 +214,7 @@ public sealed class MessageDecoderTests(ITestOutputHelper output)
     private const int PropertyIterations = 2000;
 
     // Pieces of text that make UTF-8 interesting: 1- to 4-byte characters, escapes, controls.
-    private static readonly Gen<string> s_text = ArrayOf(Gen.OneOf("a", "Z", " ", "é", "€", "🐰", "🐶", "💍", "\"", "\\", "\n", "\u0000", "\u2028", "morpheus"), 0, 40)
+    private static readonly Gen<string> s_text = Gen.OneOf("a", "Z", " ", "é", "€", "🐰", "🐶", "💍", "\"", "\\", "\n", "\u0000", "\u2028", "morpheus").Array[0, 40]
         .Select(string.Concat);
 
     private static readonly Gen<string> s_byteOrder = Gen.OneOf("little", "big");
@@ -227,7 +227,7 @@ public sealed class MessageDecoderTests(ITestOutputHelper output)
         Gen.Select(s_text, s_text, s_byteOrder, (text, type, order) => Message.Text(text, "text/" + type, order));
 
     private static readonly Gen<Message> s_binaryMessage =
-        Gen.Select(Gen.Frequency((6, ArrayOf(Gen.Byte, 0, 300)), (1, ArrayOf(Gen.Byte, 0, 20_000)), (2, Gen.Const(Array.Empty<byte>()))),
+        Gen.Select(Gen.Frequency((6, Gen.Byte.Array[0, 300]), (1, Gen.Byte.Array[0, 20_000]), (2, Gen.Const(Array.Empty<byte>()))),
             s_byteOrder, (bytes, order) => Message.Binary(bytes, Message.ClientBinaryType, order));
 
     private static readonly Gen<Message> s_message = Gen.OneOf(s_jsonMessage, s_textMessage, s_binaryMessage);
@@ -236,7 +236,7 @@ public sealed class MessageDecoderTests(ITestOutputHelper output)
     public void Decoder_RandomMessagesSplitAnywhere_DecodesExactlyTheOriginals()
     {
         int longest = 0, cases = 0;
-        Gen.Select(ArrayOf(s_message, 1, 8), ArrayOf(Gen.Int[1, 300], 1, 20))
+        Gen.Select(s_message.Array[1, 8], Gen.Int[1, 300].Array[1, 20])
             .Sample((messages, pieces) =>
             {
                 byte[] stream = [.. messages.SelectMany(m => m.ToBytes())];
@@ -276,7 +276,7 @@ public sealed class MessageDecoderTests(ITestOutputHelper output)
     public void Decoder_EveryStrictPrefix_NeedsMore()
     {
         int longest = 0, cases = 0;
-        Gen.OneOf(s_jsonMessage, s_textMessage, Gen.Select(ArrayOf(Gen.Byte, 0, 200), b => Message.Binary(b)))
+        Gen.OneOf(s_jsonMessage, s_textMessage, Gen.Select(Gen.Byte.Array[0, 200], b => Message.Binary(b)))
             .Sample(message =>
             {
                 byte[] bytes = message.ToBytes();
@@ -303,12 +303,12 @@ public sealed class MessageDecoderTests(ITestOutputHelper output)
     // Pure noise mostly dies at the 2-byte length (a random one is rarely <= the limit), so two
     // thirds of the cases put a small length first and fill the rest with noise or JSON-ish tokens.
     private static readonly Gen<byte[]> s_garbage = Gen.Frequency(
-        (1, ArrayOf(Gen.Byte, 0, 3000)),
-        (1, Gen.Select(Gen.Int[0, 600], ArrayOf(Gen.Byte, 0, 3000), (length, rest) => (byte[])[(byte)(length >> 8), (byte)length, .. rest])),
+        (1, Gen.Byte.Array[0, 3000]),
+        (1, Gen.Select(Gen.Int[0, 600], Gen.Byte.Array[0, 3000], (length, rest) => (byte[])[(byte)(length >> 8), (byte)length, .. rest])),
         (1, Gen.Select(Gen.Int[0, 600],
-            ArrayOf(Gen.OneOf("{", "}", "[", "]", "\"", ":", ",", " ", "0", "9", "-", ".", "e", "null", "true", "\"byteorder\"", "\"little\"",
-                "\"content-type\"", "\"content-encoding\"", "\"utf-8\"", "\"binary\"", "\"content-length\"", "\\u00", "🐰", "\u00ff"), 0, 300),
-            ArrayOf(Gen.Byte, 0, 100),
+            Gen.OneOf("{", "}", "[", "]", "\"", ":", ",", " ", "0", "9", "-", ".", "e", "null", "true", "\"byteorder\"", "\"little\"",
+                "\"content-type\"", "\"content-encoding\"", "\"utf-8\"", "\"binary\"", "\"content-length\"", "\\u00", "🐰", "\u00ff").Array[0, 300],
+            Gen.Byte.Array[0, 100],
             (length, tokens, rest) => (byte[])[(byte)(length >> 8), (byte)length, .. Encoding.UTF8.GetBytes(string.Concat(tokens)), .. rest])));
 
     [Fact]
@@ -349,7 +349,7 @@ public sealed class MessageDecoderTests(ITestOutputHelper output)
     public void Decoder_MutatedValidFrames_OnlyProtocolErrorsAndBoundedAllocation()
     {
         int longest = 0, cases = 0, failed = 0;
-        Gen.Select(ArrayOf(s_message, 1, 3), ArrayOf(s_mutation, 1, 4), Gen.Int[1, 64])
+        Gen.Select(s_message.Array[1, 3], s_mutation.Array[1, 4], Gen.Int[1, 64])
             .Sample((messages, mutations, piece) =>
             {
                 byte[] stream = [.. messages.SelectMany(m => m.ToBytes())];
@@ -378,7 +378,7 @@ public sealed class MessageDecoderTests(ITestOutputHelper output)
     public void Decoder_RandomHeaders_AcceptedExactlyWhenValid()
     {
         int cases = 0, accepted = 0;
-        Gen.Select(ArrayOf(s_headerEntry, 0, 7), Gen.Bool)
+        Gen.Select(s_headerEntry.Array[0, 7], Gen.Bool)
             .Sample((entries, fillIn) =>
             {
                 var all = fillIn
@@ -449,9 +449,6 @@ public sealed class MessageDecoderTests(ITestOutputHelper output)
         Assert.True(allocated <= bound, $"allocated {allocated} bytes for {input.Length} bytes of input ({messages} messages)");
         return clean;
     }
-
-    // CsCheck 5 exposes .Array as a C# 14 extension property; the repo pins C# 13, so call its accessor.
-    private static Gen<T[]> ArrayOf<T>(Gen<T> gen, int min, int max) => GenExtensions.get_Array(gen)[min, max];
 
     private static void InterlockedMax(ref int target, int value)
     {

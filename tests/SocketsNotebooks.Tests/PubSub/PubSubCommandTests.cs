@@ -9,8 +9,8 @@ public sealed class PubSubCommandTests
     private const int PropertyIterations = 2000;
 
     private static readonly Gen<string> s_piece = Gen.OneOf("1", "0", "a", " ", "  ", "é", "🐰", "\t", "\n", "\u0000", "publish", "subscribe", "ping");
-    private static readonly Gen<string> s_text = ArrayOf(s_piece, 0, 12).Select(string.Concat);
-    private static readonly Gen<string> s_topic = ArrayOf(Gen.OneOf("1", "0", "a", "é", "🐰", "/", "."), 1, 8).Select(string.Concat);
+    private static readonly Gen<string> s_text = s_piece.Array[0, 12].Select(string.Concat);
+    private static readonly Gen<string> s_topic = Gen.OneOf("1", "0", "a", "é", "🐰", "/", ".").Array[1, 8].Select(string.Concat);
 
     [Theory]
     [InlineData("subscribe 100", PubSubVerb.Subscribe, "100", "")]
@@ -81,6 +81,4 @@ public sealed class PubSubCommandTests
     [InlineData("tab\there")]
     public void Publish_BadTopic_Throws(string topic) =>
         Assert.Throws<ArgumentException>(() => PubSubCommand.Publish(topic, "x"));
-
-    private static Gen<T[]> ArrayOf<T>(Gen<T> gen, int min, int max) => GenExtensions.get_Array(gen)[min, max];
 }

@@ -32,7 +32,7 @@ public sealed class PythonBytesTests
     [Fact]
     public void Repr_AnyBytes_PrintableAsciiThatReadsBackToTheSameBytes()
     {
-        ArrayOf(Gen.Byte, 0, 64).Sample(bytes =>
+        Gen.Byte.Array[0, 64].Sample(bytes =>
         {
             string repr = PythonBytes.Repr(bytes);
             Assert.All(repr, c => Assert.InRange(c, ' ', '~'));
@@ -44,16 +44,13 @@ public sealed class PythonBytesTests
     public void Repr_QuoteBytes_PicksQuotesLikePython()
     {
         // Python: double quotes only when there is a ' and no ".
-        Gen.Select(ArrayOf(Gen.Byte, 0, 8), Gen.Bool, Gen.Bool).Sample((rest, single, dbl) =>
+        Gen.Select(Gen.Byte.Array[0, 8], Gen.Bool, Gen.Bool).Sample((rest, single, dbl) =>
         {
             var bytes = rest.Where(b => b != '\'' && b != '"').Concat(single ? "'"u8.ToArray() : []).Concat(dbl ? "\""u8.ToArray() : []).ToArray();
             string repr = PythonBytes.Repr(bytes);
             Assert.Equal(single && !dbl ? '"' : '\'', repr[1]);
         }, iter: 300);
     }
-
-    // CsCheck 5 spells this as an extension property (C# 14); the library's C# 13 calls the accessor.
-    private static Gen<T[]> ArrayOf<T>(Gen<T> gen, int min, int max) => GenExtensions.get_Array(gen)[min, max];
 
     // A reader for the literal, written from Python's rules for bytes literals (not from the code under test).
     private static byte[] ReadPythonBytesLiteral(string literal)
