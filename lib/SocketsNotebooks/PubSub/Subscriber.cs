@@ -197,6 +197,19 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
         {
             _stop.Cancel();
         }
+        if (!_socket.IsClosed)
+        {
+            // A FIN first: closing a socket that the reader thread is blocked in recv() on makes
+            // .NET abort it, and the broker would see a reset instead of a polite goodbye.
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // The connection is already gone (the broker cut us off); Close below records the end.
+            }
+        }
         _socket.Close("subscriber closed");
         _reader.Wait(Options.Timeout);
     }
