@@ -186,6 +186,70 @@ public sealed class MultiConnServerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Server_ThroughRelayInRandomPieces_EveryConnectionEchoesExactly()
+    {
+        var trace = new Trace();
+        var server = MultiConnServer.Start(trace, name: nameof(Server_ThroughRelayInRandomPieces_EveryConnectionEchoesExactly));
+        var relay = Relay.Start(server.EndPoint, Pieces.RandomPerConnection(1, 9, seed: 5), trace, name: "relay-" + nameof(Server_ThroughRelayInRandomPieces_EveryConnectionEchoesExactly));
+        try
+        {
+            var result = await MultiConnClient.RunAsync(relay.EndPoint, 8, trace).WaitAsync(TimeSpan.FromSeconds(15));
+
+            Assert.True(result.AllEchoed, result.ToString());
+            // The relay really cut the stream: the server needed several recv() calls per connection.
+            Assert.All(server.Stats.Connections, c => Assert.True(c.Recvs > 2, c.ToString()));
+        }
+        finally
+        {
+            relay.Stop();
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Server_PeerSendsButNeverReads_StopsReadingItAndOthersStillEcho()
+    {
+        var trace = new Trace();
+        var server = MultiConnServer.Start(trace, new MultiConnServerOptions { MaxPendingBytes = 64 * 1024 },
+            nameof(Server_PeerSendsButNeverReads_StopsReadingItAndOthersStillEcho));
+        using var flooder = Connect(server);
+        try
+        {
+            int flooderConn = await ServerConn(trace, flooder);
+            flooder.Blocking = false;
+            var chunk = new byte[64 * 1024];
+            long sent = 0;
+            // Send until the buffers on both sides are full; bounded so a bug cannot loop for ever.
+            for (int i = 0; i < 1000; i++)
+            {
+                try
+                {
+                    sent += flooder.Send(chunk);
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+                {
+                    break;
+                }
+            }
+
+            var result = await MultiConnClient.RunAsync(server.EndPoint, 5, trace).WaitAsync(s_wait);
+            bool stoppedReading = SpinWait.SpinUntil(() =>
+                server.Keys.Any(k => k.Traced?.Conn == flooderConn && k.Events == SelectorEvents.Write), s_wait);
+
+            var flood = server.Stats.Connections.First(c => c.Conn == flooderConn);
+            output.WriteLine($"flooder sent {sent:N0} bytes before WouldBlock; server read {flood.BytesIn:N0}, echoed {flood.BytesOut:N0} into the flooder's full receive buffer");
+            Assert.True(result.AllEchoed, result.ToString());
+            Assert.True(stoppedReading, "the server kept reading from a peer that never reads its echo");
+            // What the server holds for it (read, not yet echoed) stays near the limit: it stopped reading.
+            Assert.InRange(flood.BytesIn - flood.BytesOut, 1, 64 * 1024 + 2 * server.Options.ReceiveSize);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
     public async Task Server_IdleTimeout_ClosesSilentConnectionOnly()
     {
         var trace = new Trace();
