@@ -29,12 +29,26 @@ public static class BenchCommands
         {
             positive.Validators.Add(r =>
             {
-                if (r.GetValueOrDefault<int>() < 1)
+                if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out int value) && value < 1)
                 {
                     r.AddError($"{r.Option.Name} must be at least 1.");
                 }
             });
         }
+        seconds.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out double value) && value is <= 0 or > 3600)
+            {
+                r.AddError("--seconds must be more than 0 and at most 3600.");
+            }
+        });
+        warmUp.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && double.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out double value) && value is < 0 or > 600)
+            {
+                r.AddError("--warmup must be from 0 to 600 seconds.");
+            }
+        });
         var command = new Command("multiconn", "Load the multi-connection echo server: C connections, one BYTES request in flight each.")
         {
             connections, size, seconds, warmUp, host, port, naive,
