@@ -52,6 +52,15 @@ public sealed class MultiConnServerTests(ITestOutputHelper output)
 
             Assert.True(result.AllEchoed, result.ToString());
             Assert.All(result.Connections, c => Assert.Equal(44, c.BytesReceived));
+            foreach (var c in result.Connections)
+            {
+                await ServerClosed(trace, c.Conn, CloseReason.PeerClosed);
+            }
+            server.Stop();
+            // The per-second timeline accounts for every wake-up.
+            double perBucket = LoopStats.BucketWidth.TotalSeconds;
+            Assert.Equal(server.Stats.WakeUps, (long)Math.Round(server.Stats.WakeUpsPerSecond().Sum(b => b.WakeUps * perBucket)));
+            Assert.All(server.Stats.Connections, c => Assert.Equal((44L, 44L, CloseReason.PeerClosed), (c.BytesIn, c.BytesOut, c.CloseReason)));
             Assert.Contains(trace.Events, e => e.Side == Side.Server && e.Kind == TraceKind.Recv && e.Preview.StartsWith("b'Message 1", StringComparison.Ordinal));
         }
         finally
