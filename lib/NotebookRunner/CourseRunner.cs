@@ -4,7 +4,8 @@ namespace NotebookRunner;
 
 /// <summary>
 /// Runs notebooks one after the other — a failing or malformed one does not stop the rest — and
-/// writes, per notebook, the executed .ipynb and its HTML page into one output folder.
+/// writes, per notebook, the executed .ipynb and its HTML page into one output folder, plus the
+/// contents page (index.html) that links them.
 /// </summary>
 public sealed class CourseRunner
 {
@@ -27,7 +28,16 @@ public sealed class CourseRunner
             ? [path]
             : Directory.GetFiles(path, "*.ipynb").Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>Runs every notebook in <paramref name="paths"/>; the results come back in the same order.</summary>
+    /// <summary>
+    /// Called after each notebook's last cell, while everything the notebook started is still
+    /// alive (as in a kernel that has not been restarted) — the moment to look for what it left running.
+    /// </summary>
+    public Action<NotebookDocument>? AfterNotebook { get; init; }
+
+    /// <summary>
+    /// Runs every notebook in <paramref name="paths"/> and writes the contents page (index.html)
+    /// listing the course they belong to; the results come back in the same order.
+    /// </summary>
     public async Task<IReadOnlyList<NotebookResult>> RunAsync(IEnumerable<string> paths)
     {
         var results = new List<NotebookResult>();
@@ -36,8 +46,21 @@ public sealed class CourseRunner
             results.Add(await RunNotebookAsync(path).ConfigureAwait(false));
         }
 
+        if (results.Count > 0)
+        {
+            // The contents list the whole course (the folders of the notebooks run), so running one
+            // notebook again keeps the others' entries.
+            string[] course = results.Select(r => Path.GetDirectoryName(Path.GetFullPath(r.Path))!).Distinct()
+                .SelectMany(FindNotebooks).ToArray();
+            Directory.CreateDirectory(_outputDirectory);
+            await File.WriteAllTextAsync(IndexPath, CourseIndex.Render(course, results, _outputDirectory)).ConfigureAwait(false);
+        }
+
         return results;
     }
+
+    /// <summary>Where <see cref="RunAsync"/> writes the contents page.</summary>
+    public string IndexPath => Path.Combine(_outputDirectory, CourseNavigation.IndexPage);
 
     /// <summary>Runs one notebook and writes its .ipynb and .html, also when a cell failed (the error is shown).</summary>
     public async Task<NotebookResult> RunNotebookAsync(string path)
@@ -53,7 +76,7 @@ public sealed class CourseRunner
             return NotebookResult.Refused(path, e.Message);
         }
 
-        NotebookResult result = await new NotebookExecutor(_progress) { CellTimeout = CellTimeout }
+        NotebookResult result = await new NotebookExecutor(_progress) { CellTimeout = CellTimeout, AfterLastCell = AfterNotebook }
             .ExecuteAsync(notebook).ConfigureAwait(false);
 
         Directory.CreateDirectory(_outputDirectory);
@@ -61,7 +84,7 @@ public sealed class CourseRunner
         string ipynb = Path.Combine(_outputDirectory, stem + ".ipynb");
         string html = Path.Combine(_outputDirectory, stem + ".html");
         notebook.Save(ipynb);
-        await File.WriteAllTextAsync(html, HtmlPage.Render(notebook)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(html, HtmlPage.Render(notebook, CourseNavigation.For(path))).ConfigureAwait(false);
 
         return new NotebookResult(result.Path, result.CodeCells, result.Cells, result.Seconds, result.Failure)
         {

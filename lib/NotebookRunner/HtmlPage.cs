@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Markdig;
 using Markdig.Syntax;
@@ -16,8 +15,14 @@ public static class HtmlPage
 {
     private static readonly MarkdownPipeline s_markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
 
-    /// <summary>The page for <paramref name="notebook"/> with the outputs its cells hold.</summary>
-    public static string Render(NotebookDocument notebook)
+    /// <summary>The page for <paramref name="notebook"/> with the outputs its cells hold (no course links).</summary>
+    public static string Render(NotebookDocument notebook) => Render(notebook, null);
+
+    /// <summary>
+    /// The page for <paramref name="notebook"/>, with links to the contents page and to the
+    /// previous and next notebooks at the top and the bottom when <paramref name="navigation"/> is given.
+    /// </summary>
+    public static string Render(NotebookDocument notebook, CourseNavigation? navigation)
     {
         var body = new StringBuilder();
         bool hasCharts = false;
@@ -40,28 +45,69 @@ public static class HtmlPage
             }
         }
 
+        var main = new StringBuilder();
+        string nav = navigation is null ? "" : Navigation(navigation);
+        main.Append(nav.Replace("course-nav", "course-nav top", StringComparison.Ordinal));
+        if (failedCell is int failed)
+        {
+            // The run stops at the first failing cell; say so before the reader scrolls into it.
+            main.Append("<p class=\"run-failed\">This run stopped at <a href=\"#cell-").Append(failed)
+                .Append("\">cell ").Append(failed).Append("</a>: it failed, and the cells after it did not run.</p>\n");
+        }
+
+        main.Append(body).Append(nav.Replace("course-nav", "course-nav bottom", StringComparison.Ordinal));
+        return Document(Title(notebook), main.ToString(), hasCharts);
+    }
+
+    /// <summary>
+    /// A whole page around <paramref name="mainHtml"/>: the course stylesheet and, when the page
+    /// has charts, plotly.js inlined before them (so the page needs no network).
+    /// </summary>
+    internal static string Document(string title, string mainHtml, bool includePlotly)
+    {
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<title>").Append(Encode(Title(notebook))).Append("</title>\n")
+            .Append("<title>").Append(Encode(title)).Append("</title>\n")
             .Append("<style>").Append(PageStyle.Css).Append("</style>\n");
-        if (hasCharts)
+        if (includePlotly)
         {
             // "</script" inside the library's own strings would end the inline script early.
             page.Append("<script>").Append(ChartFormatter.PlotlyJs.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase))
                 .Append("</script>\n");
         }
 
-        page.Append("</head>\n<body>\n<main>\n");
-        if (failedCell is int failed)
+        page.Append("</head>\n<body>\n<main>\n").Append(mainHtml).Append("</main>\n</body>\n</html>\n");
+        return page.ToString();
+    }
+
+    /// <summary>The notebook's title: its first markdown heading as plain text, else its file name.</summary>
+    public static string Title(NotebookDocument notebook)
+    {
+        foreach (NotebookCell cell in notebook.Cells.Where(c => c.CellType == "markdown"))
         {
-            // The run stops at the first failing cell; say so before the reader scrolls into it.
-            page.Append("<p class=\"run-failed\">This run stopped at <a href=\"#cell-").Append(failed)
-                .Append("\">cell ").Append(failed).Append("</a>: it failed, and the cells after it did not run.</p>\n");
+            string? heading = cell.Source.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith('#'));
+            if (heading is not null)
+            {
+                // A heading may hold inline code or emphasis; the window title shows plain text.
+                return heading.TrimStart('#').Replace("`", "", StringComparison.Ordinal).Replace("**", "", StringComparison.Ordinal).Trim();
+            }
         }
 
-        page.Append(body).Append("</main>\n</body>\n</html>\n");
-        return page.ToString();
+        return Path.GetFileNameWithoutExtension(notebook.Path);
+    }
+
+    private static string Navigation(CourseNavigation navigation)
+    {
+        var nav = new StringBuilder("<nav class=\"course-nav\">");
+        nav.Append(navigation.Previous is { } previous
+            ? $"<a class=\"prev\" rel=\"prev\" href=\"{Encode(previous.Page)}\">← {Encode(previous.Title)}</a>"
+            : "<span class=\"prev\"></span>");
+        nav.Append($"<a class=\"contents\" href=\"{CourseNavigation.IndexPage}\">Contents</a>");
+        nav.Append(navigation.Next is { } next
+            ? $"<a class=\"next\" rel=\"next\" href=\"{Encode(next.Page)}\">{Encode(next.Title)} →</a>"
+            : "<span class=\"next\"></span>");
+        return nav.Append("</nav>\n").ToString();
     }
 
     /// <summary>Markdown to HTML, with links to sibling notebooks pointed at their pages.</summary>
@@ -120,20 +166,14 @@ public static class HtmlPage
         return hasCharts;
     }
 
-    private static string Title(NotebookDocument notebook)
-    {
-        foreach (NotebookCell cell in notebook.Cells.Where(c => c.CellType == "markdown"))
-        {
-            string? heading = cell.Source.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith('#'));
-            if (heading is not null)
-            {
-                // A heading may hold inline code or emphasis; the window title shows plain text.
-                return heading.TrimStart('#').Replace("`", "", StringComparison.Ordinal).Replace("**", "", StringComparison.Ordinal).Trim();
-            }
-        }
-
-        return Path.GetFileNameWithoutExtension(notebook.Path);
-    }
-
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>
+    /// Text as HTML: only the five characters HTML gives a meaning are escaped, so "·", "→" and
+    /// "✅" stay readable in the page source (WebUtility.HtmlEncode would write "&amp;#183;").
+    /// </summary>
+    internal static string Encode(string text) => text
+        .Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal)
+        .Replace("\"", "&quot;", StringComparison.Ordinal)
+        .Replace("'", "&#39;", StringComparison.Ordinal);
 }

@@ -23,6 +23,12 @@ public sealed class NotebookExecutor
     public TimeSpan CellTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// Called after the last cell, before the notebook's script state is let go: what the cells
+    /// started is still referenced, as in a kernel, so a check here sees what they left running.
+    /// </summary>
+    public Action<NotebookDocument>? AfterLastCell { get; init; }
+
+    /// <summary>
     /// Runs every code cell of <paramref name="notebook"/> and replaces its outputs. Console,
     /// the formatter and the working directory are process-wide, so notebooks run one at a time.
     /// </summary>
@@ -88,6 +94,11 @@ public sealed class NotebookExecutor
                     failure = $"{notebook.Name}: cell {result.Number}: {error.ErrorName}: {error.ErrorValue}";
                 }
             }
+
+            AfterLastCell?.Invoke(notebook);
+
+            // The script state (and through it every object the cells hold) stays reachable up to here.
+            GC.KeepAlive(runner);
         }
         finally
         {

@@ -1,6 +1,10 @@
 namespace NotebookRunner;
 
-/// <summary>The stylesheet of the rendered pages: a readable column, code on grey, outputs under a rule.</summary>
+/// <summary>
+/// The stylesheet of the course site (the pages and index.html): a readable column, code on grey,
+/// outputs under a rule, the formatter's tables styled the way the notebook kernel shows them, and
+/// a print layout.
+/// </summary>
 internal static class PageStyle
 {
     /// <summary>The CSS, inlined into each page so it stays a single file.</summary>
@@ -26,6 +30,48 @@ internal static class PageStyle
         .output table td pre, .output .dni-plaintext pre { margin: 0; }
         .run-failed { background: #ffebe9; border: 1px solid #cf222e; border-radius: 6px; padding: 8px 14px; color: #82071e; }
         blockquote { margin: 0; padding: 0 1em; color: #59636e; border-left: 4px solid #d0d7de; }
+
+        /* The kernel's formatter (Microsoft.DotNet.Interactive.Formatting) writes objects as
+           <details class="dni-treeview"> and lists as tables of .dni-plaintext cells; these are the
+           rules VS Code's notebook view gives them, plus its striped rows. */
+        .dni-code-hint { font-style: italic; overflow: hidden; white-space: nowrap; }
+        .dni-treeview { white-space: nowrap; }
+        .dni-treeview td { vertical-align: top; text-align: start; }
+        details.dni-treeview { padding-left: 1em; }
+        details.dni-treeview > summary { cursor: pointer; }
+        .dni-plaintext pre { white-space: pre-wrap; margin: 0; font-size: 13px; }
+        .output table thead tr:empty { display: none; }
+        .output table tbody tr:nth-child(even) { background: #f6f8fa; }
+        .output table th { text-align: start; }
+
+        /* Course navigation and contents page. */
+        nav.course-nav { display: flex; justify-content: space-between; gap: 12px; padding: 10px 0; font-size: 15px; }
+        nav.course-nav.top { border-bottom: 1px solid #d0d7de; margin-bottom: 8px; }
+        nav.course-nav.bottom { border-top: 1px solid #d0d7de; margin-top: 32px; }
+        nav.course-nav .prev, nav.course-nav .next { flex: 1; }
+        nav.course-nav .next { text-align: right; }
+        nav.course-nav .contents { font-weight: 600; }
+        ol.toc { list-style: none; padding-left: 0; }
+        ol.toc > li { margin: 0 0 24px; }
+        ol.toc h2 { font-size: 1.3em; margin: .2em 0; }
+        .run-status { color: #59636e; font-size: 14px; margin: 0 0 6px; }
+        .run-status .failed { color: #cf222e; }
+        ul.goals { margin: 4px 0; }
+
+        /* Print: the text and the charts, without screen chrome; no cell or chart cut in two. */
+        @page { margin: 15mm; }
+        @media print {
+          body { background: #fff; font-size: 11pt; }
+          main { max-width: none; box-shadow: none; padding: 0; min-height: 0; }
+          nav.course-nav { display: none; }
+          pre.source, pre.output, .dni-plaintext pre { white-space: pre-wrap; overflow-wrap: anywhere; overflow: visible; }
+          pre.source { background: #f6f8fa !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+          section.code, .output, table, ol.toc > li { break-inside: avoid; }
+          h1, h2, h3 { break-after: avoid; }
+          .output { overflow: visible; }
+          .modebar-container { display: none !important; }
+          a { color: inherit; }
+        }
 
         """;
 }

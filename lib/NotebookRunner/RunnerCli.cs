@@ -1,23 +1,27 @@
 namespace NotebookRunner;
 
 /// <summary>
-/// The command line: <c>[--out DIR] (folder | notebook.ipynb)</c>. Exit code 0: every cell of
-/// every notebook ran; 1: a cell failed or a file was not a notebook; 2: bad arguments.
+/// The command line: <c>[--out DIR] (folder | notebook.ipynb)</c> runs notebooks and writes the
+/// course site (each page plus index.html); <c>export ...</c> is <see cref="ExportCli"/>. Exit code
+/// 0: every cell of every notebook ran; 1: a cell failed or a file was not a notebook; 2: bad arguments.
 /// </summary>
 public static class RunnerCli
 {
     /// <summary>The usage line printed on bad arguments.</summary>
-    public const string Usage = "usage: NotebookRunner [--out DIR] <folder-of-notebooks | notebook.ipynb>";
+    public const string Usage = "usage: NotebookRunner [--out DIR] <folder-of-notebooks | notebook.ipynb>\n       NotebookRunner export [--out DIR] [--check] <--all | folder-of-notebooks | notebook.ipynb>";
 
     /// <summary>
     /// Parses <paramref name="args"/>, runs the notebooks and prints progress and the summary to
     /// <paramref name="stdout"/>. The default output folder is artifacts/course/ under the
     /// repository root above the input (or under the current directory outside the repository).
     /// </summary>
-    // An `export` subcommand and an index page are planned: they would be parsed here, and
-    // can reuse CourseRunner's results and HtmlPage (which renders from an .ipynb alone).
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (args.Length > 0 && args[0] == ExportCli.Name)
+        {
+            return await ExportCli.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false);
+        }
+
         string? input = null;
         string? output = null;
         for (int i = 0; i < args.Length; i++)
