@@ -333,7 +333,9 @@ static class NotebookDisplay
     {
         var page = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         page.Append("<title>").Append(System.IO.Path.GetFileNameWithoutExtension(ChartPage)).Append(" charts</title>\n<script>")
-            .Append(PlotlyJs.Value).Append("</script>\n</head>\n<body style=\"font-family: system-ui, sans-serif; max-width: 1000px; margin: auto\">\n");
+            .Append(PlotlyJs.Value).Append("</script>\n</head>\n<body style=\"font-family: system-ui, sans-serif; max-width: 1000px; margin: auto\">\n")
+            .Append("<h1>").Append(System.IO.Path.GetFileNameWithoutExtension(ChartPage)).Append(": charts</h1>\n")
+            .Append("<p>In the order the app displayed them; the terminal says [chart N] where each one came.</p>\n");
         for (int i = 0; i < s_charts.Count; i++)
         {
             page.Append("<h2 id=\"chart-").Append(i + 1).Append("\">chart ").Append(i + 1).Append("</h2>\n").Append(s_charts[i]).Append('\n');

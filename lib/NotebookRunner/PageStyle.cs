@@ -43,6 +43,9 @@ internal static class PageStyle
         .output table thead tr:empty { display: none; }
         .output table tbody tr:nth-child(even) { background: #f6f8fa; }
         .output table th { text-align: start; }
+        /* Unlike VS Code's wide output area, a page column is narrow: let a long object summary wrap
+           (more specific than the formatter's own nowrap rules, which follow each output). */
+        .output details.dni-treeview, .output details.dni-treeview > summary .dni-code-hint { white-space: normal; }
 
         /* Course navigation and contents page. */
         nav.course-nav { display: flex; justify-content: space-between; gap: 12px; padding: 10px 0; font-size: 15px; }
