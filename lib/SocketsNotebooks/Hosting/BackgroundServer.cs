@@ -14,6 +14,7 @@ namespace SocketsNotebooks.Hosting;
 public abstract class BackgroundServer : IDisposable, IAsyncDisposable
 {
     private static readonly Dictionary<string, BackgroundServer> s_running = [];
+    private static readonly object s_starting = new();
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(5);
 
     private readonly CancellationTokenSource _stopping = new();
@@ -93,28 +94,34 @@ public abstract class BackgroundServer : IDisposable, IAsyncDisposable
     /// </summary>
     protected void Start(IPEndPoint endPoint, int backlog = 128)
     {
-        BackgroundServer? previous;
-        lock (s_running)
+        // One start at a time: looking up the old server, stopping it and registering the new one
+        // must not interleave with another start under the same name, or one of them would be
+        // left running unregistered, out of reach of StopAll.
+        lock (s_starting)
         {
-            s_running.TryGetValue(Name, out previous);
-        }
-        previous?.Stop();
+            BackgroundServer? previous;
+            lock (s_running)
+            {
+                s_running.TryGetValue(Name, out previous);
+            }
+            previous?.Stop();
 
-        _listener = TracedSocket.Tcp(Trace, Side, endPoint.AddressFamily);
-        try
-        {
-            _listener.Bind(endPoint);
-            _listener.Listen(backlog);
-        }
-        catch
-        {
-            // A port already taken must not leave a half-made listener behind.
-            _listener.Close("bind or listen failed");
-            throw;
-        }
-        lock (s_running)
-        {
-            s_running[Name] = this;
+            _listener = TracedSocket.Tcp(Trace, Side, endPoint.AddressFamily);
+            try
+            {
+                _listener.Bind(endPoint);
+                _listener.Listen(backlog);
+            }
+            catch
+            {
+                // A port already taken must not leave a half-made listener behind.
+                _listener.Close("bind or listen failed");
+                throw;
+            }
+            lock (s_running)
+            {
+                s_running[Name] = this;
+            }
         }
         _loop = Task.Factory.StartNew(RunGuardedAsync, CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
