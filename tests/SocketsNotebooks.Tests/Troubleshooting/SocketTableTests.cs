@@ -64,13 +64,10 @@ public sealed class SocketTableTests
 
         client.Send(new byte[1234]);
 
-        // The bytes cross loopback at once, but the table is only read on demand: look again until they show, bounded.
-        SocketRow? serverRow = null;
-        var clock = Stopwatch.StartNew();
-        while (serverRow?.RecvQ != 1234 && clock.Elapsed < s_timeout)
-        {
-            serverRow = SocketTable.Snapshot(port).SingleOrDefault(r => r.LocalPort() == port && r.RemotePort() == clientPort);
-        }
+        // The bytes cross loopback at once, but not synchronously with Send: wait (bounded, with
+        // SpinWait's backing off) until the server socket itself reports them queued (FIONREAD).
+        Assert.True(SpinWait.SpinUntil(() => server.Available == 1234, s_timeout), "the 1234 bytes never reached the server's receive queue");
+        var serverRow = SocketTable.Snapshot(port).SingleOrDefault(r => r.LocalPort() == port && r.RemotePort() == clientPort);
         Assert.NotNull(serverRow);
         Assert.Equal(("ESTABLISHED", 1234, 0, "/proc/net/tcp"), (serverRow.State, serverRow.RecvQ, serverRow.SendQ, serverRow.Source));
     }
