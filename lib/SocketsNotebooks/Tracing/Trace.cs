@@ -11,13 +11,27 @@ namespace SocketsNotebooks.Tracing;
 public sealed class Trace
 {
     private readonly object _gate = new();
-    private readonly List<TraceEvent> _events = [];
+    // A queue, so a trace with a Capacity drops its oldest event in O(1).
+    private readonly Queue<TraceEvent> _events = new();
     private readonly List<(Func<TraceEvent, bool> Match, TaskCompletionSource<TraceEvent> Done)> _waiters = [];
     // Pending pairs: the first end to ask creates the id, the second end takes it and the entry
     // goes, so a later connection that reuses the same two ports gets a fresh id.
     private readonly Dictionary<string, (int Id, int AsksLeft)> _connectionIds = [];
+    // Every pair created, oldest first (taken ones included), so a pair whose other end never asks
+    // (only one end traced: a CLI server talking to a Python client) is forgotten in time.
+    private readonly Queue<(string Key, int Id)> _pairsCreated = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly int? _capacity;
     private int _lastConnectionId;
+    private int _lastSeq;
+
+    /// <summary>
+    /// How many pairs <see cref="ConnectionId"/> remembers: once this many newer pairs were created,
+    /// a pair whose other end has not asked yet is forgotten (that end, if it ever asks, gets a
+    /// fresh id). As many as the CLI opens at once (<c>multiconn-client</c> takes up to 10,000), so
+    /// both ends of every connection of one run still meet.
+    /// </summary>
+    public const int MaxPendingConnections = 10_000;
 
     /// <summary>
     /// Raised after each event is recorded, on the thread that made the call. The CLI prints from
@@ -28,7 +42,27 @@ public sealed class Trace
     /// <summary>How many bytes of each call's data the <see cref="TraceEvent.Preview"/> shows.</summary>
     public int PreviewBytes { get; init; } = 24;
 
-    /// <summary>Every event so far, oldest first (a snapshot).</summary>
+    /// <summary>
+    /// Keep at most this many events: the oldest go first (<see cref="TraceEvent.Seq"/> keeps counting).
+    /// Null, the default, keeps everything, which is what a notebook wants for its charts. 0 keeps
+    /// nothing, yet <see cref="Recorded"/> is still raised and <see cref="WaitForAsync"/> still sees
+    /// events recorded after it was called: that is what a long-running CLI command wants, printing
+    /// from <see cref="Recorded"/> and never reading the history.
+    /// </summary>
+    public int? Capacity
+    {
+        get => _capacity;
+        init
+        {
+            if (value is < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Capacity must be null (unbounded) or at least 0.");
+            }
+            _capacity = value;
+        }
+    }
+
+    /// <summary>Every event so far (the last <see cref="Capacity"/> of them, if set), oldest first (a snapshot).</summary>
     public IReadOnlyList<TraceEvent> Events
     {
         get
@@ -50,7 +84,10 @@ public sealed class Trace
     public IReadOnlyList<TraceEvent> Table(Side? side = null, int? conn = null) =>
         Events.Where(e => (side is null || e.Side == side) && (conn is null || e.Conn == conn)).ToArray();
 
-    /// <summary>Forgets every event, so the next chart starts from a clean slate. Connection ids keep counting.</summary>
+    /// <summary>
+    /// Forgets every event, so the next chart starts from a clean slate. Connection ids and
+    /// <see cref="TraceEvent.Seq"/> keep counting, so "later than event N" still means later.
+    /// </summary>
     public void Clear()
     {
         lock (_gate)
@@ -74,8 +111,17 @@ public sealed class Trace
         lock (_gate)
         {
             double ms = Math.Round(_clock.Elapsed.TotalMilliseconds, 3);
-            recorded = new TraceEvent(_events.Count + 1, ms, conn, side, kind, asked, moved, preview, note);
-            _events.Add(recorded);
+            // A counter of its own, not the list's length: after Clear() or a drop at Capacity the
+            // numbers must not repeat (EchoClient.WaitForOtherEndToClose waits for "Seq > seen").
+            recorded = new TraceEvent(++_lastSeq, ms, conn, side, kind, asked, moved, preview, note);
+            if (_capacity != 0)
+            {
+                if (_events.Count == _capacity)
+                {
+                    _events.Dequeue();
+                }
+                _events.Enqueue(recorded);
+            }
             for (int i = _waiters.Count - 1; i >= 0; i--)
             {
                 if (_waiters[i].Match(recorded))
@@ -123,7 +169,7 @@ public sealed class Trace
             lock (_gate)
             {
                 _waiters.Remove(waiter);
-                count = _events.Count;
+                count = _lastSeq;
             }
             throw new TimeoutException($"No matching trace event within {timeout.TotalMilliseconds:0} ms ({count} events recorded).");
         }
@@ -158,7 +204,7 @@ public sealed class Trace
                 return pending.Id;
             }
             int id = NewConnectionId();
-            _connectionIds[key] = (id, 1);
+            Remember(key, id, 1);
             return id;
         }
     }
@@ -175,7 +221,24 @@ public sealed class Trace
         lock (_gate)
         {
             // Both ends still ask once each.
-            _connectionIds[PairKey(one, other)] = (id, 2);
+            Remember(PairKey(one, other), id, 2);
+        }
+    }
+
+    // Caller holds _gate. Bounded by creations, not by time: a notebook may leave minutes between
+    // a client's connect() cell and the server's accept() cell, but never 10,000 connections.
+    private void Remember(string key, int id, int asksLeft)
+    {
+        _connectionIds[key] = (id, asksLeft);
+        _pairsCreated.Enqueue((key, id));
+        while (_pairsCreated.Count > MaxPendingConnections)
+        {
+            var (oldKey, oldId) = _pairsCreated.Dequeue();
+            // Only if the entry is still that pair: it may have been taken, or replaced by a newer one.
+            if (_connectionIds.TryGetValue(oldKey, out var pending) && pending.Id == oldId)
+            {
+                _connectionIds.Remove(oldKey);
+            }
         }
     }
 

@@ -186,4 +186,92 @@ public sealed class TraceTests
         Assert.Empty(trace.Events);
         Assert.True(trace.NewConnectionId() > before);
     }
+
+    [Fact]
+    public async Task Clear_ThenMoreEvents_SeqKeepsCountingSoLaterMeansLater()
+    {
+        var trace = new Trace();
+        trace.Record(1, Side.Server, TraceKind.Recv, 8, 3);
+        var before = trace.Record(1, Side.Server, TraceKind.Close, 0, 0);
+        trace.Clear();
+        // EchoClient.WaitForOtherEndToClose waits like this: "a close later than the last one I saw".
+        var waiting = trace.WaitForAsync(e => e.Kind == TraceKind.Close && e.Seq > before.Seq, s_wait);
+        trace.Record(2, Side.Server, TraceKind.Close, 0, 0);
+
+        var after = await waiting;
+        Assert.Equal(2, after.Conn);
+        Assert.Equal([3], trace.Events.Select(e => e.Seq));
+    }
+
+    [Fact]
+    public void Capacity_MoreEventsThanIt_KeepsTheNewestWithTheirOwnSeq()
+    {
+        var trace = new Trace { Capacity = 3 };
+        for (int i = 1; i <= 10; i++)
+        {
+            trace.Record(1, Side.Client, TraceKind.Send, i, i);
+        }
+
+        Assert.Equal([8, 9, 10], trace.Events.Select(e => e.Seq));
+        Assert.Equal([8, 9, 10], trace.Sends().Select(e => e.Moved));
+    }
+
+    [Fact]
+    public async Task Capacity_Zero_KeepsNothingButStillRaisesRecordedAndWakesWaiters()
+    {
+        var trace = new Trace { Capacity = 0 };
+        var printed = new List<int>();
+        trace.Recorded += e => printed.Add(e.Seq);
+        var waiting = trace.WaitForAsync(e => e.Kind == TraceKind.Close, s_wait);
+
+        trace.Record(1, Side.Server, TraceKind.Accept, 0, 0);
+        trace.Record(1, Side.Server, TraceKind.Close, 0, 0);
+
+        Assert.Equal(2, (await waiting).Seq);
+        Assert.Equal([1, 2], printed);
+        Assert.Empty(trace.Events);
+        Assert.Null(new Trace().Capacity);
+    }
+
+    [Fact]
+    public void Capacity_Negative_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trace { Capacity = -1 });
+    }
+
+    [Fact]
+    public void ConnectionId_OtherEndNeverAsks_PairForgottenOnceMaxPendingNewerPairsCame()
+    {
+        var trace = new Trace();
+        var server = new IPEndPoint(IPAddress.Loopback, 5000);
+        var client = new IPEndPoint(IPAddress.Loopback, 40001);
+        int clientEnd = trace.ConnectionId(client, server);
+
+        AskOnceFromManyUntracedClients(trace, server, Trace.MaxPendingConnections);
+
+        // The oldest pending pair made room: a late server end is a new connection to the trace.
+        Assert.NotEqual(clientEnd, trace.ConnectionId(server, client));
+    }
+
+    [Fact]
+    public void ConnectionId_OtherEndAsksJustBeforeTheLimit_StillSharesTheId()
+    {
+        var trace = new Trace();
+        var server = new IPEndPoint(IPAddress.Loopback, 5000);
+        var client = new IPEndPoint(IPAddress.Loopback, 40001);
+        int clientEnd = trace.ConnectionId(client, server);
+
+        AskOnceFromManyUntracedClients(trace, server, Trace.MaxPendingConnections - 1);
+
+        Assert.Equal(clientEnd, trace.ConnectionId(server, client));
+    }
+
+    // Connections whose other end is not traced (a Python client of a CLI server): one ask each.
+    private static void AskOnceFromManyUntracedClients(Trace trace, IPEndPoint server, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            trace.ConnectionId(server, new IPEndPoint(new IPAddress([10, 0, (byte)(i >> 8), (byte)i]), 50000));
+        }
+    }
 }
