@@ -32,7 +32,8 @@ public static class EchoCommands
             try
             {
                 endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
-                var trace = new Trace { PreviewBytes = 64 };
+                // Printed from Recorded; nothing reads the history, so none is kept while the server runs.
+                var trace = new Trace { PreviewBytes = 64, Capacity = 0 };
                 using var printer = new TracePrinter(trace, output, DescribeServerEvent);
                 // A minute of patience per client: a person typing into `nc` is slower than the library's default.
                 using var server = EchoServer.Start(trace, "echo-server", endPoint, idleTimeout: TimeSpan.FromMinutes(1));

@@ -49,12 +49,14 @@ public static class MultiConnCommands
             try
             {
                 endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
-                var trace = new Trace();
+                // The terminal shows the Log lines and nothing reads the trace's history: keep none, so a
+                // server left running for hours does not grow.
+                var trace = new Trace { Capacity = 0 };
                 var options = new MultiConnServerOptions { EndPoint = endPoint, Naive = parsed.GetValue(naive), Log = output.WriteLine };
                 using var server = MultiConnServer.Start(trace, options, "multiconn-server");
                 await output.WriteLineAsync($"Listening on ('{server.EndPoint.Address}', {server.EndPoint.Port})").ConfigureAwait(false);
                 await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
-                await RunUntilCancelledAsync(trace, cancellationToken).ConfigureAwait(false);
+                await WaitUntilCancelledAsync(cancellationToken).ConfigureAwait(false);
                 server.Stop();
                 await output.WriteLineAsync($"Server stopped: {server.Stats}").ConfigureAwait(false);
                 return 0;
@@ -112,17 +114,11 @@ public static class MultiConnCommands
         return command;
     }
 
-    // The trace is only for the loop's own bookkeeping here (the Log lines are what the terminal
-    // shows), so it is emptied now and then: a server left running for hours must not grow.
-    private static async Task RunUntilCancelledAsync(Trace trace, CancellationToken cancellationToken)
+    private static async Task WaitUntilCancelledAsync(CancellationToken cancellationToken)
     {
         try
         {
-            while (true)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
-                trace.Clear();
-            }
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

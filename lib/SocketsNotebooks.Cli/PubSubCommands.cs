@@ -88,7 +88,8 @@ public static class PubSubCommands
             try
             {
                 endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
-                var trace = new Trace();
+                // The terminal shows the Log lines and nothing reads the trace's history: keep none.
+                var trace = new Trace { Capacity = 0 };
                 var options = new BrokerOptions { EndPoint = endPoint, MaxQueuedMessages = parsed.GetValue(limit), Log = output.WriteLine, SampleInterval = null };
                 using var broker = Broker.Start(trace, options, "pubsub-broker");
                 await output.WriteLineAsync($"Listening on {broker.EndPoint}").ConfigureAwait(false);
@@ -98,8 +99,7 @@ public static class PubSubCommands
                     while (true)
                     {
                         await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
-                        // The Log lines are what the terminal shows; the trace must not grow for hours.
-                        trace.Clear();
+                        // The broker's own records of closed connections must not grow for hours either.
                         broker.ClearRecords();
                     }
                 }
@@ -135,7 +135,7 @@ public static class PubSubCommands
             try
             {
                 endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
-                using var publisher = await Publisher.ConnectAsync(endPoint, new Trace(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                using var publisher = await Publisher.ConnectAsync(endPoint, new Trace { Capacity = 0 }, cancellationToken: cancellationToken).ConfigureAwait(false);
                 string text = string.Join(' ', parsed.GetValue(payload)!);
                 publisher.Publish(parsed.GetValue(topic)!, text);
                 // Wait for the broker to have handled it before leaving: closing at once would be fine
@@ -189,8 +189,9 @@ public static class PubSubCommands
             try
             {
                 endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
+                // Neither the messages nor the trace are kept: a subscriber may run for days.
                 var options = new SubscriberOptions { KeepMessages = false, OnMessage = m => output.WriteLine($"Received {m}") };
-                using var subscriber = await Subscriber.ConnectAsync(endPoint, new Trace(), options, cancellationToken).ConfigureAwait(false);
+                using var subscriber = await Subscriber.ConnectAsync(endPoint, new Trace { Capacity = 0 }, options, cancellationToken).ConfigureAwait(false);
                 await subscriber.SubscribeAsync(parsed.GetValue(topic)!).ConfigureAwait(false);
                 await output.WriteLineAsync($"Subscribed to '{parsed.GetValue(topic)}' on {endPoint}").ConfigureAwait(false);
                 try
@@ -245,19 +246,11 @@ public static class PubSubCommands
         {
             var output = parsed.InvocationConfiguration.Output;
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-            var trace = new Trace();
+            // Broker and clients are traced (every call costs what it costs in the notebook), but
+            // nothing reads the history: keep none, so a long run does not fill memory.
+            var trace = new Trace { Capacity = 0 };
             var options = new BrokerOptions { SampleInterval = null };
             var broker = Broker.Start(trace, options, "bench-pubsub");
-            using var clearing = new CancellationTokenSource();
-            // Broker and clients are traced; empty the trace now and then so a long run does not fill memory.
-            var clearer = Task.Run(async () =>
-            {
-                while (!clearing.IsCancellationRequested)
-                {
-                    trace.Clear();
-                    await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
-                }
-            }, CancellationToken.None);
             try
             {
                 var load = new PubSubBench(broker.EndPoint, parsed.GetValue(subscribers), parsed.GetValue(messages), parsed.GetValue(size),
@@ -286,8 +279,6 @@ public static class PubSubCommands
             }
             finally
             {
-                clearing.Cancel();
-                await clearer.ConfigureAwait(false);
                 broker.Stop();
             }
         });
