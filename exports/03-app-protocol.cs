@@ -170,7 +170,7 @@ AppClient.Search(strict.EndPoint, new string('x', 100), trace);
 AppClient.SendRaw(strict.EndPoint, wire[..50], trace);
 var empty = AppClient.Binary(strict.EndPoint, [], trace);
 Console.WriteLine($"empty content → {empty.Response!.ContentRepr}");
-display(strict.Closed.Where(c => c.Reason != AppCloseReason.Answered));
+display(strict.Closed.Where(c => c.Reason != CloseReason.Answered));
 
 // The oversized search was refused at its header, the stalled sender was dropped after the idle timeout with the decoder's state in the reason, and a message with empty content — valid framing, just zero bytes of content — still got its answer.
 

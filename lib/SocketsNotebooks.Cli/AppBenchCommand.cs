@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using SocketsNotebooks.AppProtocol;
 using Spectre.Console;
+using SocketsNotebooks.Hosting;
 using Trace = SocketsNotebooks.Tracing.Trace;
 
 namespace SocketsNotebooks.Cli;
@@ -85,7 +86,7 @@ public static class AppBenchCommand
                         {
                             failed++;
                         }
-                        if (exchange.Outcome == AppCloseReason.ConnectFailed)
+                        if (exchange.Outcome == CloseReason.ConnectFailed)
                         {
                             abort.Cancel(); // nobody listening: no point hammering.
                         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.Hosting;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.Cli;
@@ -94,7 +95,7 @@ public static class AppCommands
                 {
                     return 0;
                 }
-                string why = exchange.Outcome == AppCloseReason.ConnectFailed && Enum.TryParse<SocketError>(exchange.Detail, out var code)
+                string why = exchange.Outcome == CloseReason.ConnectFailed && Enum.TryParse<SocketError>(exchange.Detail, out var code)
                     ? CliArguments.Describe(new SocketException((int)code), endPoint)
                     : $"no answer from {endPoint}: {exchange.Outcome}{(exchange.Error is null ? "" : $" {exchange.Error}")}: {exchange.Detail}";
                 await error.WriteLineAsync($"app-client: {why}").ConfigureAwait(false);

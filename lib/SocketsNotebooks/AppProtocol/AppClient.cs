@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using SocketsNotebooks.Hosting;
 using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.Tracing;
 using Stopwatch = System.Diagnostics.Stopwatch;
@@ -97,7 +98,7 @@ public static class AppClient
         byte[] receiveBuffer = new byte[options.ReceiveSize];
         bool exhausted = false;
 
-        void Close(AppClientConnection connection, AppCloseReason reason, ProtocolError? error, string detail, bool registered = true)
+        void Close(AppClientConnection connection, CloseReason reason, ProtocolError? error, string detail, bool registered = true)
         {
             finished(index[connection], Finish(connection, registered ? selector : null, reason, error, detail, clock, options.Log));
             index.Remove(connection);
@@ -121,7 +122,7 @@ public static class AppClient
                 var error = socket.ConnectEx(server);
                 if (error is not (SocketError.Success or SocketError.WouldBlock or SocketError.InProgress or SocketError.AlreadyInProgress))
                 {
-                    Close(connection, AppCloseReason.ConnectFailed, null, error.ToString(), registered: false);
+                    Close(connection, CloseReason.ConnectFailed, null, error.ToString(), registered: false);
                     continue;
                 }
                 if (error == SocketError.Success)
@@ -155,12 +156,12 @@ public static class AppClient
                 var connection = (AppClientConnection)key.Data!;
                 if (now - connection.StartedMs > options.Timeout.TotalMilliseconds)
                 {
-                    Close(connection, AppCloseReason.TimedOut, null,
+                    Close(connection, CloseReason.TimedOut, null,
                         $"the exchange took longer than {options.Timeout.TotalSeconds:0.###} s; waiting for the {connection.Progress}");
                 }
                 else if (now - connection.LastActivityMs > options.Limits.IdleTimeout.TotalMilliseconds)
                 {
-                    Close(connection, AppCloseReason.ProtocolError, ProtocolError.IdleTimeout,
+                    Close(connection, CloseReason.ProtocolError, ProtocolError.IdleTimeout,
                         $"Nothing moved for {options.Limits.IdleTimeout.TotalSeconds:0.###} s (IdleTimeout) while waiting for the {connection.Progress}.");
                 }
             }
@@ -168,7 +169,7 @@ public static class AppClient
         }
     }
 
-    private static (AppCloseReason? Close, ProtocolError? Error, string Detail) Service(
+    private static (CloseReason? Close, ProtocolError? Error, string Detail) Service(
         AppClientConnection connection, SelectorEvents mask, byte[] receiveBuffer, long nowMs)
     {
         try
@@ -176,29 +177,27 @@ public static class AppClient
             var close = connection.ProcessEvents(mask, receiveBuffer, nowMs);
             return close switch
             {
-                AppCloseReason.PeerClosed => (close, null, "the server closed the connection without answering"),
-                AppCloseReason.ConnectFailed => (close, null, connection.ConnectError.ToString()),
+                CloseReason.PeerClosed => (close, null, "the server closed the connection without answering"),
+                CloseReason.ConnectFailed => (close, null, connection.ConnectError.ToString()),
                 _ => (close, null, ""),
             };
         }
         catch (ProtocolException e)
         {
-            return (AppCloseReason.ProtocolError, e.Error, e.Message);
+            return (CloseReason.ProtocolError, e.Error, e.Message);
         }
         catch (SocketException e)
         {
-            var reason = e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
-                ? AppCloseReason.PeerReset
-                : AppCloseReason.SocketError;
+            var reason = e.IsPeerReset() ? CloseReason.PeerReset : CloseReason.SocketError;
             return (reason, null, e.SocketErrorCode.ToString());
         }
     }
 
-    private static AppExchange Finish(AppClientConnection connection, Selector? selector, AppCloseReason reason, ProtocolError? error,
+    private static AppExchange Finish(AppClientConnection connection, Selector? selector, CloseReason reason, ProtocolError? error,
         string detail, Stopwatch clock, Action<string>? log)
     {
         selector?.Unregister(connection.Socket);
-        if (reason != AppCloseReason.Answered)
+        if (reason != CloseReason.Answered)
         {
             connection.Socket.RecordError($"{error?.ToString() ?? reason.ToString()}: {detail}");
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SocketsNotebooks.Hosting;
 using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.Tracing;
 using Stopwatch = System.Diagnostics.Stopwatch;
@@ -63,7 +64,7 @@ internal sealed class AppClientConnection
     /// The tutorial's <c>process_events</c>: returns why to close now, or null to keep going.
     /// A broken response throws <see cref="ProtocolException"/>.
     /// </summary>
-    public AppCloseReason? ProcessEvents(SelectorEvents mask, Span<byte> receiveBuffer, long nowMs)
+    public CloseReason? ProcessEvents(SelectorEvents mask, Span<byte> receiveBuffer, long nowMs)
     {
         if ((mask & SelectorEvents.Write) != 0 && Write(nowMs) is { } failed)
         {
@@ -83,7 +84,7 @@ internal sealed class AppClientConnection
         _log?.Invoke($"Sending {PythonBytes.Repr(_sendBuffer.Pending)} to {Peer}");
     }
 
-    private AppCloseReason? Write(long nowMs)
+    private CloseReason? Write(long nowMs)
     {
         if (!_connected)
         {
@@ -91,7 +92,7 @@ internal sealed class AppClientConnection
             ConnectError = Socket.FinishConnect();
             if (ConnectError != SocketError.Success)
             {
-                return AppCloseReason.ConnectFailed;
+                return CloseReason.ConnectFailed;
             }
             Connected();
         }
@@ -104,7 +105,7 @@ internal sealed class AppClientConnection
         return null;
     }
 
-    private AppCloseReason? Read(Span<byte> receiveBuffer, long nowMs)
+    private CloseReason? Read(Span<byte> receiveBuffer, long nowMs)
     {
         if (Response is not null || !_connected)
         {
@@ -116,7 +117,7 @@ internal sealed class AppClientConnection
             // FIN before a whole response: mid-message it is truncated (Complete throws), else the
             // server hung up without answering (what it does to a request it refuses).
             _decoder.Complete();
-            return AppCloseReason.PeerClosed;
+            return CloseReason.PeerClosed;
         }
         LastActivityMs = nowMs;
         var parts = _decoder.Feed(receiveBuffer[..received]);
@@ -127,7 +128,7 @@ internal sealed class AppClientConnection
             _log?.Invoke(response.IsJson
                 ? $"Got result: {SafeResult(response)}"
                 : $"Got response: {response.ContentRepr}");
-            return AppCloseReason.Answered;
+            return CloseReason.Answered;
         }
         return null;
     }

@@ -1,3 +1,4 @@
+using SocketsNotebooks.Hosting;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.AppProtocol;
@@ -8,8 +9,8 @@ namespace SocketsNotebooks.AppProtocol;
 /// <param name="Conn">Connection id, as in the trace (0 if the connection never opened).</param>
 /// <param name="RequestBytes">Exactly the bytes sent, framing included.</param>
 /// <param name="Response">The decoded response, or null.</param>
-/// <param name="Outcome">How the connection ended (<see cref="AppCloseReason.Answered"/> when all went well).</param>
-/// <param name="Error">For <see cref="AppCloseReason.ProtocolError"/>: which rule the response broke.</param>
+/// <param name="Outcome">How the connection ended (<see cref="CloseReason.Answered"/> when all went well).</param>
+/// <param name="Error">For <see cref="CloseReason.ProtocolError"/>: which rule the response broke.</param>
 /// <param name="Detail">What went wrong, in words (empty when answered).</param>
 /// <param name="Anatomy">For each client <c>recv()</c>: which parts of the response it delivered.</param>
 /// <param name="Milliseconds">From connect to close.</param>
@@ -17,7 +18,7 @@ public sealed record AppExchange(
     int Conn,
     byte[] RequestBytes,
     Message? Response,
-    AppCloseReason Outcome,
+    CloseReason Outcome,
     ProtocolError? Error,
     string Detail,
     IReadOnlyList<RecvAnatomy> Anatomy,

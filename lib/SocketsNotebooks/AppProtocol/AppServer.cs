@@ -1,5 +1,4 @@
 using Stopwatch = System.Diagnostics.Stopwatch;
-using System.Net.Sockets;
 using SocketsNotebooks.Hosting;
 using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.Tracing;
@@ -9,11 +8,11 @@ namespace SocketsNotebooks.AppProtocol;
 /// <summary>
 /// The tutorial's <c>app-server.py</c>: one thread, a <see cref="Selector"/>, and per connection an
 /// <see cref="AppServerConnection"/> that reads one request, answers it with the <see cref="SearchApp"/>
-/// and closes. Unlike the tutorial, a broken request (bad JSON, a missing key, a 2 GiB
+/// and closes. The loop itself is section 2's <see cref="SelectorServer"/>. Unlike the tutorial, a broken request (bad JSON, a missing key, a 2 GiB
 /// <c>content-length</c>, a peer that stalls) closes only that connection, with the reason in the
 /// trace and in <see cref="Closed"/>; everyone else keeps being served.
 /// </summary>
-public sealed class AppServer : BackgroundServer
+public sealed class AppServer : SelectorServer
 {
     // Select wakes at least this often to check idle connections and Stop().
     private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(50);
@@ -21,21 +20,18 @@ public sealed class AppServer : BackgroundServer
     private const int MaxAnatomyRows = 100_000;
     private const int MaxClosedRows = 100_000;
 
-    private readonly Selector _selector = new();
     private readonly byte[] _receiveBuffer;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly object _gate = new();
     private readonly List<RecvAnatomy> _anatomy = [];
     private readonly List<AppConnectionClosed> _closed = [];
-    private readonly Action<string>? _log;
 
     private AppServer(string name, Trace trace, AppServerOptions options)
-        : base(name, trace)
+        : base(name, trace, options.Log)
     {
         Options = options;
         App = options.App ?? new SearchApp();
         _receiveBuffer = new byte[options.ReceiveSize];
-        _log = options.Log;
     }
 
     /// <summary>The settings it runs with.</summary>
@@ -78,7 +74,7 @@ public sealed class AppServer : BackgroundServer
         {
             lock (_gate)
             {
-                return _closed.Count(c => c.Reason == AppCloseReason.Answered);
+                return _closed.Count(c => c.Reason == CloseReason.Answered);
             }
         }
     }
@@ -115,42 +111,7 @@ public sealed class AppServer : BackgroundServer
     }
 
     /// <inheritdoc/>
-    protected override Task RunAsync(CancellationToken stopping)
-    {
-        // app-server.py: lsock.setblocking(False); sel.register(lsock, selectors.EVENT_READ, data=None)
-        Listener.Blocking = false;
-        _selector.Register(Listener, SelectorEvents.Read, data: null);
-        var tick = Limits.IdleTimeout < s_tick ? Limits.IdleTimeout : s_tick;
-        try
-        {
-            while (!stopping.IsCancellationRequested)
-            {
-                foreach (var (key, mask) in _selector.Select(tick))
-                {
-                    if (key.Data is AppServerConnection connection)
-                    {
-                        Service(key, connection, mask);
-                    }
-                    else
-                    {
-                        AcceptWrapper(key.Traced!);
-                    }
-                }
-                CloseIdle();
-            }
-        }
-        finally
-        {
-            foreach (var key in _selector.Keys)
-            {
-                if (key.Data is AppServerConnection connection)
-                {
-                    Remember(connection, AppCloseReason.Stopped, null, "server stopped");
-                }
-            }
-        }
-        return Task.CompletedTask;
-    }
+    protected override TimeSpan? SelectTimeout => Limits.IdleTimeout < s_tick ? Limits.IdleTimeout : s_tick;
 
     internal void RecordAnatomy(RecvAnatomy row)
     {
@@ -165,11 +126,9 @@ public sealed class AppServer : BackgroundServer
 
     internal byte[] CreateResponse(Message request) => App.Respond(request).ToBytes();
 
-    internal void Log(string line) => _log?.Invoke(line);
-
     internal void LogRequest(AppServerConnection connection, Message request)
     {
-        if (_log is null)
+        if (Options.Log is not { } log)
         {
             return;
         }
@@ -178,7 +137,7 @@ public sealed class AppServer : BackgroundServer
         {
             try
             {
-                _log($"Received request {PythonRepr.Of(request.ContentJson())} from {connection.Peer}");
+                log($"Received request {PythonRepr.Of(request.ContentJson())} from {connection.Peer}");
                 return;
             }
             catch (ProtocolException)
@@ -186,102 +145,86 @@ public sealed class AppServer : BackgroundServer
                 // Not a JSON object: CreateResponse will refuse it with the reason; log it as raw bytes.
             }
         }
-        _log($"Received {request.Header.ContentType} request from {connection.Peer}");
+        log($"Received {request.Header.ContentType} request from {connection.Peer}");
     }
 
-    // accept_wrapper: one accept per wake-up; the connection starts out watched for reading only.
-    private void AcceptWrapper(TracedSocket listener)
+    /// <summary>
+    /// The tutorial's <c>accept_wrapper</c> (the loop already called <c>accept()</c> and
+    /// <c>setblocking(False)</c>): the connection starts out watched for reading only.
+    /// </summary>
+    protected override void AcceptWrapper(TracedSocket socket)
     {
-        TracedSocket socket;
-        try
-        {
-            socket = Track(listener.Accept());
-        }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted)
-        {
-            // The client gave up between Select and Accept (the trace has it).
-            return;
-        }
-        socket.Blocking = false;
         var connection = new AppServerConnection(this, socket, _clock.ElapsedMilliseconds);
         Log($"Accepted connection from {connection.Peer}");
-        _selector.Register(socket, SelectorEvents.Read, connection);
+        Selector.Register(socket, SelectorEvents.Read, connection);
     }
 
-    // Everything that can go wrong with one connection is caught here and closes only that one.
-    private void Service(SelectorKey key, AppServerConnection connection, SelectorEvents mask)
+    /// <summary>
+    /// The tutorial's <c>service_connection</c>: the connection's <c>ProcessEvents</c> reads or writes.
+    /// A broken request closes only this connection with its <see cref="ProtocolError"/>; a socket error
+    /// or an exception from the application (e.g. an action added in a notebook) is caught by the loop
+    /// and closes only this connection too.
+    /// </summary>
+    protected override int ServiceConnection(SelectorKey key, SelectorEvents mask)
     {
-        AppCloseReason? close;
+        var connection = (AppServerConnection)key.Data!;
+        CloseReason? close;
         try
         {
             close = connection.ProcessEvents(mask, _receiveBuffer, _clock.ElapsedMilliseconds);
         }
         catch (ProtocolException e)
         {
-            Close(connection, AppCloseReason.ProtocolError, e.Error, e.Message);
-            return;
-        }
-        catch (SocketException e)
-        {
-            var reason = e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
-                ? AppCloseReason.PeerReset
-                : AppCloseReason.SocketError;
-            Close(connection, reason, null, e.SocketErrorCode.ToString());
-            return;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // An action added in a notebook threw: that request fails, the server does not.
-            Close(connection, AppCloseReason.AppError, null, $"{e.GetType().Name}: {e.Message}");
-            return;
+            Close(connection, e.Error, e.Message);
+            return 1;
         }
 
-        if (close is { } reason2)
+        if (close is { } reason)
         {
-            Close(connection, reason2, null, reason2 == AppCloseReason.Answered ? "" : "closed before sending a request");
+            Close(connection, reason, reason == CloseReason.Answered ? "" : "closed before sending a request");
         }
         else if (connection.Interest != key.Events)
         {
             // libserver.py's _set_selector_events_mask: write interest only while there is a response to send.
-            _selector.Modify(key, connection.Interest);
+            Selector.Modify(key, connection.Interest);
         }
+        return 1;
     }
 
-    private void CloseIdle()
-    {
-        long now = _clock.ElapsedMilliseconds;
-        foreach (var key in _selector.Keys)
-        {
-            if (key.Data is AppServerConnection connection && now - connection.LastActivityMs > Limits.IdleTimeout.TotalMilliseconds)
-            {
-                Close(connection, AppCloseReason.ProtocolError, ProtocolError.IdleTimeout,
-                    $"Nothing moved for {Limits.IdleTimeout.TotalSeconds:0.###} s (IdleTimeout) while waiting for the {connection.Progress}.");
-            }
-        }
-    }
+    /// <inheritdoc/>
+    protected override void AfterWakeUp(int reported, int serviced) => CloseIdle();
 
-    private void Close(AppServerConnection connection, AppCloseReason reason, ProtocolError? error, string detail)
+    /// <inheritdoc/>
+    protected override void OnClosed(SelectorConnection connection, CloseReason reason, string detail)
     {
-        // unregister before close: a closed socket left in the selector would break the next Select.
-        Log($"Closing connection to {connection.Peer}{(reason == AppCloseReason.Answered ? "" : $" ({error?.ToString() ?? reason.ToString()}: {detail})")}");
-        _selector.Unregister(connection.Socket);
-        if (reason != AppCloseReason.Answered)
-        {
-            connection.Socket.RecordError($"{error?.ToString() ?? reason.ToString()}: {detail}");
-        }
-        Remember(connection, reason, error, detail);
-        CloseConnection(connection.Socket, error?.ToString() ?? reason.ToString());
-    }
-
-    private void Remember(AppServerConnection connection, AppCloseReason reason, ProtocolError? error, string detail)
-    {
+        var app = (AppServerConnection)connection;
         lock (_gate)
         {
             if (_closed.Count >= MaxClosedRows)
             {
                 _closed.RemoveRange(0, MaxClosedRows / 10);
             }
-            _closed.Add(new AppConnectionClosed(connection.Socket.Conn, connection.Peer, reason, error, detail));
+            _closed.Add(new AppConnectionClosed(app.Socket.Conn, app.Peer, reason, app.Error, detail));
         }
+    }
+
+    private void CloseIdle()
+    {
+        long now = _clock.ElapsedMilliseconds;
+        foreach (var key in Selector.Keys)
+        {
+            if (key.Data is AppServerConnection connection && now - connection.LastActivityMs > Limits.IdleTimeout.TotalMilliseconds)
+            {
+                Close(connection, ProtocolError.IdleTimeout,
+                    $"Nothing moved for {Limits.IdleTimeout.TotalSeconds:0.###} s (IdleTimeout) while waiting for the {connection.Progress}.");
+            }
+        }
+    }
+
+    // A broken request or a stalled peer: the reason is ProtocolError, the trace's Close note names the rule.
+    private void Close(AppServerConnection connection, ProtocolError error, string detail)
+    {
+        connection.Error = error;
+        Close(connection, CloseReason.ProtocolError, detail, note: error.ToString());
     }
 }

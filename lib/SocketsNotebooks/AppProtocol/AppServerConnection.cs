@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using SocketsNotebooks.Hosting;
 using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.Tracing;
 
@@ -10,7 +10,7 @@ namespace SocketsNotebooks.AppProtocol;
 /// or <see cref="Write"/>, and only those two look at the state. Parsing lives in the
 /// <see cref="MessageDecoder"/>, so this class only moves bytes.
 /// </summary>
-internal sealed class AppServerConnection
+internal sealed class AppServerConnection : SelectorConnection
 {
     private readonly AppServer _server;
     private readonly MessageDecoder _decoder;
@@ -19,18 +19,18 @@ internal sealed class AppServerConnection
     private bool _responseCreated;
 
     public AppServerConnection(AppServer server, TracedSocket socket, long nowMs)
+        : base(socket)
     {
         _server = server;
-        Socket = socket;
-        Peer = PythonRepr.Address(socket.RemoteEndPoint);
         _decoder = new MessageDecoder(server.Limits);
         LastActivityMs = nowMs;
     }
 
-    public TracedSocket Socket { get; }
+    /// <summary>The tutorial's <c>addr</c>, <c>('127.0.0.1', 50098)</c>.</summary>
+    public string Peer => PythonPeer;
 
-    /// <summary>The tutorial's <c>addr</c>, kept because a reset socket may no longer say who its peer was.</summary>
-    public string Peer { get; }
+    /// <summary>Which rule or limit the peer broke, once it did.</summary>
+    public ProtocolError? Error { get; set; }
 
     public long LastActivityMs { get; private set; }
 
@@ -46,15 +46,15 @@ internal sealed class AppServerConnection
     /// The tutorial's <c>process_events</c>. Returns why the connection should close now, or null
     /// to keep it; a broken message throws <see cref="ProtocolException"/>.
     /// </summary>
-    public AppCloseReason? ProcessEvents(SelectorEvents mask, Span<byte> receiveBuffer, long nowMs)
+    public CloseReason? ProcessEvents(SelectorEvents mask, Span<byte> receiveBuffer, long nowMs)
     {
         if ((mask & SelectorEvents.Read) != 0 && !Read(receiveBuffer, nowMs))
         {
-            return AppCloseReason.PeerClosed;
+            return Hosting.CloseReason.PeerClosed;
         }
         if ((mask & SelectorEvents.Write) != 0 && Write(nowMs))
         {
-            return AppCloseReason.Answered;
+            return Hosting.CloseReason.Answered;
         }
         return null;
     }
@@ -100,7 +100,7 @@ internal sealed class AppServerConnection
         {
             _sendBuffer.Write(_server.CreateResponse(Request));
             _responseCreated = true;
-            _server.Log($"Sending {PythonBytes.Repr(_sendBuffer.Pending)} to {Peer}");
+            _server.Options.Log?.Invoke($"Sending {PythonBytes.Repr(_sendBuffer.Pending)} to {Peer}");
         }
         int sent = Socket.Send(_sendBuffer.Pending);
         _sendBuffer.Consume(sent);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
+using SocketsNotebooks.Hosting;
 using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.Tracing;
 using PlotlyTrace = Plotly.NET.Trace;

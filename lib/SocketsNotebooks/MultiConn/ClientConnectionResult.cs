@@ -1,3 +1,5 @@
+using SocketsNotebooks.Hosting;
+
 namespace SocketsNotebooks.MultiConn;
 
 /// <summary>How one of the client's connections went. A list of these shows as a table in a notebook.</summary>
@@ -7,7 +9,7 @@ namespace SocketsNotebooks.MultiConn;
 /// <param name="BytesReceived">Bytes that came back.</param>
 /// <param name="Recvs">How many <c>recv()</c> calls returned data.</param>
 /// <param name="Echoed">Whether exactly the bytes it sent came back, in order.</param>
-/// <param name="CloseReason">Why it closed: <see cref="MultiConn.CloseReason.Done"/> when all went well.</param>
+/// <param name="CloseReason">Why it closed: <see cref="Hosting.CloseReason.Done"/> when all went well.</param>
 /// <param name="ElapsedMs">From starting the connect to closing.</param>
 public sealed record ClientConnectionResult(
     int ConnId,

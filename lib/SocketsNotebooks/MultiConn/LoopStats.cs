@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SocketsNotebooks.Hosting;
 
 namespace SocketsNotebooks.MultiConn;
 

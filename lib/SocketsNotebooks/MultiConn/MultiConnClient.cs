@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using SocketsNotebooks.Hosting;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.MultiConn;
@@ -167,9 +168,7 @@ public static class MultiConnClient
             }
             catch (SocketException e)
             {
-                Close(state, e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted
-                    ? CloseReason.PeerReset
-                    : CloseReason.SocketError, e.SocketErrorCode.ToString());
+                Close(state, e.IsPeerReset() ? CloseReason.PeerReset : CloseReason.SocketError, e.SocketErrorCode.ToString());
                 return 1;
             }
         }

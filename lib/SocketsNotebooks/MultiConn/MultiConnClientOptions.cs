@@ -1,3 +1,5 @@
+using SocketsNotebooks.Hosting;
+
 namespace SocketsNotebooks.MultiConn;
 
 /// <summary>Settings of a <see cref="MultiConnClient"/> run; every one has a default that suits a notebook.</summary>

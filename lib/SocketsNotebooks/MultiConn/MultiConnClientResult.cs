@@ -1,3 +1,5 @@
+using SocketsNotebooks.Hosting;
+
 namespace SocketsNotebooks.MultiConn;
 
 /// <summary>What a <see cref="MultiConnClient"/> run did: one result per connection, and the loop's statistics.</summary>

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using SocketsNotebooks.Hosting;
 using SocketsNotebooks.Tracing;
 
@@ -6,18 +5,17 @@ namespace SocketsNotebooks.MultiConn;
 
 /// <summary>
 /// The tutorial's multi-connection echo server: one thread, non-blocking sockets and a
-/// <see cref="Selector"/>. The loop mirrors <c>multiconn-server.py</c>: the listener is registered for
-/// reading; a readable listener means <see cref="AcceptWrapper"/>, a ready connection means
-/// <see cref="ServiceConnection"/>. Every call is recorded in the <see cref="BackgroundServer.Trace"/>
-/// and every wake-up in <see cref="Stats"/>.
+/// <see cref="Selector"/>. The loop (<see cref="SelectorServer"/>) mirrors <c>multiconn-server.py</c>:
+/// the listener is registered for reading; a readable listener means <see cref="AcceptWrapper"/>, a
+/// ready connection means <see cref="ServiceConnection"/>. Every call is recorded in the
+/// <see cref="BackgroundServer.Trace"/> and every wake-up in <see cref="Stats"/>.
 /// </summary>
-public sealed class MultiConnServer : BackgroundServer
+public sealed class MultiConnServer : SelectorServer
 {
-    private readonly Selector _selector = new();
     private readonly byte[] _receiveBuffer;
 
     private MultiConnServer(string name, Trace trace, MultiConnServerOptions options)
-        : base(name, trace)
+        : base(name, trace, options.Log)
     {
         Options = options;
         _receiveBuffer = new byte[options.ReceiveSize];
@@ -31,9 +29,6 @@ public sealed class MultiConnServer : BackgroundServer
 
     /// <summary>Wake-ups, idle wake-ups and per-connection bytes, live.</summary>
     public LoopStats Stats { get; } = new();
-
-    /// <summary>What the loop's selector watches right now (a snapshot): the listener plus one key per open connection.</summary>
-    public IReadOnlyList<SelectorKey> Keys => _selector.Keys;
 
     /// <summary>
     /// Starts a server on a thread of its own and returns once it listens. A server already running
@@ -59,127 +54,76 @@ public sealed class MultiConnServer : BackgroundServer
     protected override Task RunAsync(CancellationToken stopping)
     {
         Stats.LoopThreadId = Environment.CurrentManagedThreadId;
-        // The tutorial: lsock.setblocking(False); sel.register(lsock, EVENT_READ, data=None).
-        // data = null is how the loop tells the listener from a connection.
-        Listener.Blocking = false;
-        _selector.Register(Listener, SelectorEvents.Read, data: null);
-
-        var timeout = Options.SelectTimeout;
-        if (Options.IdleTimeout is { } idle && (timeout is null || idle < timeout))
-        {
-            timeout = idle;
-        }
-        try
-        {
-            while (!stopping.IsCancellationRequested)
-            {
-                var events = _selector.Select(timeout);
-                int serviced = 0;
-                foreach (var (key, mask) in events)
-                {
-                    serviced += key.Data is null ? AcceptWrapper(key.Traced!) : ServiceConnection(key, mask);
-                }
-                Stats.WakeUp(events.Count, serviced);
-                if (Options.IdleTimeout is { } limit)
-                {
-                    CloseIdle(limit);
-                }
-            }
-        }
-        finally
-        {
-            // Stop() closes these sockets; the stats should say so too.
-            foreach (var key in _selector.Keys)
-            {
-                if (key.Data is ServerConnection state)
-                {
-                    Stats.Closed(state.Socket.Conn, CloseReason.Stopped);
-                }
-            }
-        }
-        return Task.CompletedTask;
+        return base.RunAsync(stopping);
     }
 
+    /// <inheritdoc/>
+    protected override TimeSpan? SelectTimeout =>
+        Options.IdleTimeout is { } idle && (Options.SelectTimeout is null || idle < Options.SelectTimeout) ? idle : Options.SelectTimeout;
+
     /// <summary>
-    /// The tutorial's <c>accept_wrapper</c>: accept one connection, make it non-blocking and register
-    /// it for reading with a fresh per-connection state. Returns 1 (it did something).
+    /// The tutorial's <c>accept_wrapper</c> (the loop already called <c>accept()</c> and
+    /// <c>setblocking(False)</c>): register the connection for reading with a fresh per-connection state.
     /// </summary>
-    private int AcceptWrapper(TracedSocket listener)
+    protected override void AcceptWrapper(TracedSocket connection)
     {
-        // One accept per wake-up, like the tutorial: if more connections wait, the listener is
-        // still readable and the next Select returns at once.
-        TracedSocket connection;
-        try
-        {
-            connection = Track(listener.Accept());
-        }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted)
-        {
-            // The client gave up between Select and Accept: nothing to do (the trace has the error).
-            return 0;
-        }
-        catch (SocketException e) when (!Stopping.IsCancellationRequested)
-        {
-            // E.g. out of file descriptors (EMFILE). The connection stays in the backlog and the
-            // listener stays readable, so the loop retries on its next wake-up; the connections
-            // already open carry on. The trace has the error.
-            Options.Log?.Invoke($"accept() failed: {e.SocketErrorCode}");
-            return 0;
-        }
-        connection.Blocking = false;
-        Options.Log?.Invoke($"Accepted connection from {PythonAddress.Of(connection.RemoteEndPoint)}");
         var state = new ServerConnection(connection, Stats.NowMs);
+        Log($"Accepted connection from {state.PythonPeer}");
         Stats.Opened(connection.Conn, state.Peer);
         // Fixed loop: watch for Read only; write-readiness is asked for once there is something to send.
         var events = Options.Interest?.Invoke(0, false) ?? (Naive ? SelectorEvents.Read | SelectorEvents.Write : SelectorEvents.Read);
-        _selector.Register(connection, events, state);
-        return 1;
+        Selector.Register(connection, events, state);
     }
+
+    /// <inheritdoc/>
+    protected override void AfterWakeUp(int reported, int serviced)
+    {
+        Stats.WakeUp(reported, serviced);
+        if (Options.IdleTimeout is { } limit)
+        {
+            CloseIdle(limit);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void OnClosed(SelectorConnection connection, CloseReason reason, string detail) =>
+        Stats.Closed(connection.Socket.Conn, reason);
 
     /// <summary>
     /// The tutorial's <c>service_connection</c>: on Read, <c>recv()</c> and queue the bytes to echo
     /// (0 bytes = the peer's FIN); on Write, <c>send()</c> what is queued. Returns 1 if it moved
-    /// bytes or closed the connection, 0 if the wake-up was for nothing.
+    /// bytes or closed the connection, 0 if the wake-up was for nothing. A socket error closes the
+    /// connection (the loop catches it: <see cref="CloseReason.PeerReset"/> or <see cref="CloseReason.SocketError"/>).
     /// </summary>
-    private int ServiceConnection(SelectorKey key, SelectorEvents mask)
+    protected override int ServiceConnection(SelectorKey key, SelectorEvents mask)
     {
         var state = (ServerConnection)key.Data!;
         var sock = state.Socket;
         int serviced = 0;
-        try
+        if ((mask & SelectorEvents.Read) != 0)
         {
-            if ((mask & SelectorEvents.Read) != 0)
+            int received = sock.Receive(_receiveBuffer);
+            serviced = 1;
+            if (received > 0)
             {
-                int received = sock.Receive(_receiveBuffer);
-                serviced = 1;
-                if (received > 0)
-                {
-                    state.Outb.Write(_receiveBuffer.AsSpan(0, received));
-                    state.LastActivityMs = Stats.NowMs;
-                    Stats.Received(sock.Conn, received);
-                }
-                else
-                {
-                    // FIN: the peer will send no more. It may still be reading, so what is queued
-                    // goes out first (the tutorial closes at once and drops it).
-                    state.PeerFinished = true;
-                }
+                state.Outb.Write(_receiveBuffer.AsSpan(0, received));
+                state.LastActivityMs = Stats.NowMs;
+                Stats.Received(sock.Conn, received);
             }
-            if ((mask & SelectorEvents.Write) != 0 && state.Outb.Length > 0)
+            else
             {
-                Options.Log?.Invoke($"Echoing {PythonBytes.Repr(state.Outb.Pending, 60)} to {state.PythonPeer}");
-                int sent = sock.Send(state.Outb.Pending);
-                state.Outb.Consume(sent);
-                Stats.Sent(sock.Conn, sent);
-                serviced = 1;
+                // FIN: the peer will send no more. It may still be reading, so what is queued
+                // goes out first (the tutorial closes at once and drops it).
+                state.PeerFinished = true;
             }
         }
-        catch (SocketException e)
+        if ((mask & SelectorEvents.Write) != 0 && state.Outb.Length > 0)
         {
-            Close(state, e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
-                ? CloseReason.PeerReset
-                : CloseReason.SocketError, $"{e.SocketErrorCode}");
-            return 1;
+            Log($"Echoing {PythonBytes.Repr(state.Outb.Pending, 60)} to {state.PythonPeer}");
+            int sent = sock.Send(state.Outb.Pending);
+            state.Outb.Consume(sent);
+            Stats.Sent(sock.Conn, sent);
+            serviced = 1;
         }
 
         if (state.PeerFinished && state.Outb.Length == 0)
@@ -216,7 +160,7 @@ public sealed class MultiConnServer : BackgroundServer
         }
         if (wanted != key.Events)
         {
-            _selector.Modify(key, wanted);
+            Selector.Modify(key, wanted);
         }
     }
 
@@ -232,26 +176,12 @@ public sealed class MultiConnServer : BackgroundServer
     private void CloseIdle(TimeSpan limit)
     {
         double now = Stats.NowMs;
-        foreach (var key in _selector.Keys)
+        foreach (var key in Selector.Keys)
         {
             if (key.Data is ServerConnection state && now - state.LastActivityMs > limit.TotalMilliseconds)
             {
                 Close(state, CloseReason.IdleTimeout, $"nothing received for {limit.TotalSeconds:0.###} s");
             }
         }
-    }
-
-    private void Close(ServerConnection state, CloseReason reason, string detail = "")
-    {
-        // The tutorial: sel.unregister(sock) before sock.close(); a closed socket left in the
-        // selector would make the next Select fail.
-        Options.Log?.Invoke($"Closing connection to {state.PythonPeer} ({reason}{(detail.Length > 0 ? ": " + detail : "")})");
-        _selector.Unregister(state.Socket);
-        if (detail.Length > 0)
-        {
-            state.Socket.RecordError($"{reason}: {detail}");
-        }
-        Stats.Closed(state.Socket.Conn, reason);
-        CloseConnection(state.Socket, reason.ToString());
     }
 }

@@ -6,15 +6,10 @@ namespace SocketsNotebooks.MultiConn;
 /// The server's per-connection state, the tutorial's <c>types.SimpleNamespace(addr=..., inb=b"", outb=b"")</c>:
 /// it rides along as the selector key's data.
 /// </summary>
-internal sealed class ServerConnection(TracedSocket socket, double openedMs)
+internal sealed class ServerConnection(TracedSocket socket, double openedMs) : SelectorConnection(socket)
 {
-    public TracedSocket Socket { get; } = socket;
-
     /// <summary>The tutorial's <c>addr</c>, kept because a reset socket may no longer say who its peer was.</summary>
     public string Peer { get; } = socket.RemoteEndPoint?.ToString() ?? "?";
-
-    /// <summary>The peer the way the tutorial prints it: <c>('127.0.0.1', 50098)</c>.</summary>
-    public string PythonPeer { get; } = PythonAddress.Of(socket.RemoteEndPoint);
 
     /// <summary>Bytes received and not yet echoed back (the tutorial's <c>outb</c>).</summary>
     public OutBuffer Outb { get; } = new();

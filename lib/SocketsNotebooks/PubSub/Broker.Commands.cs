@@ -1,5 +1,6 @@
 using System.Globalization;
 using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.Hosting;
 
 namespace SocketsNotebooks.PubSub;
 
@@ -10,7 +11,7 @@ public sealed partial class Broker
     {
         if (!PubSubCommand.TryParse(message, out var command, out string error))
         {
-            Close(connection, PubSubCloseReason.BadCommand, error);
+            Close(connection, CloseReason.BadCommand, error);
             return;
         }
         switch (command.Verb)
@@ -52,7 +53,7 @@ public sealed partial class Broker
                 Enqueue(connection, new PubSubCommand(PubSubVerb.Pong).ToBytes(), isDelivery: false);
                 break;
             default:
-                Close(connection, PubSubCloseReason.BadCommand, $"'{command.Verb.ToString().ToLowerInvariant()}' is what the broker sends, not what it accepts");
+                Close(connection, CloseReason.BadCommand, $"'{command.Verb.ToString().ToLowerInvariant()}' is what the broker sends, not what it accepts");
                 break;
         }
     }
@@ -87,13 +88,13 @@ public sealed partial class Broker
         var queue = connection.Queue;
         if (queue.Count + 1 > Options.MaxQueuedMessages)
         {
-            Close(connection, PubSubCloseReason.SlowSubscriber, string.Create(CultureInfo.InvariantCulture,
+            Close(connection, CloseReason.SlowSubscriber, string.Create(CultureInfo.InvariantCulture,
                 $"{queue.Count:N0} messages ({queue.Bytes:N0} bytes) waiting: MaxQueuedMessages = {Options.MaxQueuedMessages:N0} reached, {connection.Delivered:N0} delivered before"));
             return false;
         }
         if (queue.Bytes + bytes.Length > Options.MaxQueuedBytes)
         {
-            Close(connection, PubSubCloseReason.SlowSubscriber, string.Create(CultureInfo.InvariantCulture,
+            Close(connection, CloseReason.SlowSubscriber, string.Create(CultureInfo.InvariantCulture,
                 $"{queue.Bytes:N0} bytes ({queue.Count:N0} messages) waiting: MaxQueuedBytes = {Options.MaxQueuedBytes:N0} reached, {connection.Delivered:N0} delivered before"));
             return false;
         }

@@ -9,20 +9,19 @@ namespace SocketsNotebooks.PubSub;
 
 /// <summary>
 /// A publish/subscribe broker: the section 3 message format, many messages per connection, and the
-/// section 2 event loop (one thread, a <see cref="Selector"/>). Subscribers send <c>subscribe &lt;prefix&gt;</c>,
+/// section 2 event loop (<see cref="SelectorServer"/>: one thread, a <see cref="Selector"/>). Subscribers send <c>subscribe &lt;prefix&gt;</c>,
 /// publishers send <c>publish &lt;topic&gt; &lt;payload&gt;</c>, and every published message is queued for
 /// each subscriber with a matching prefix. Publishers never wait for subscribers: each subscriber has
 /// its own bounded queue, and one that cannot keep up is disconnected with
-/// <see cref="PubSubCloseReason.SlowSubscriber"/> instead of slowing the others or growing memory.
+/// <see cref="CloseReason.SlowSubscriber"/> instead of slowing the others or growing memory.
 /// </summary>
-public sealed partial class Broker : BackgroundServer
+public sealed partial class Broker : SelectorServer
 {
     // Select wakes at least this often to notice Stop() and to take samples.
     private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(50);
     private const int MaxRememberedSubscribers = 10_000;
     private const int ScratchSize = 64 * 1024;
 
-    private readonly Selector _selector = new();
     private readonly byte[] _receiveBuffer;
     private readonly byte[] _scratch = new byte[ScratchSize];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -40,7 +39,7 @@ public sealed partial class Broker : BackgroundServer
     private long _fannedOut;
 
     private Broker(string name, Trace trace, BrokerOptions options)
-        : base(name, trace)
+        : base(name, trace, options.Log)
     {
         Options = options;
         _receiveBuffer = new byte[options.ReceiveSize];
@@ -84,9 +83,6 @@ public sealed partial class Broker : BackgroundServer
         }
     }
 
-    /// <summary>What the loop's selector watches right now (a snapshot): the listener plus one key per open connection.</summary>
-    public IReadOnlyList<SelectorKey> Keys => _selector.Keys;
-
     /// <summary>The stats of the subscriber on connection <paramref name="conn"/>, or null.</summary>
     public SubscriberStats? Subscriber(int conn) => Subscribers.FirstOrDefault(s => s.Conn == conn);
 
@@ -117,75 +113,31 @@ public sealed partial class Broker : BackgroundServer
     }
 
     /// <inheritdoc/>
-    protected override Task RunAsync(CancellationToken stopping)
-    {
-        // The section 2 loop: the listener registered for reading, with no data.
-        Listener.Blocking = false;
-        _selector.Register(Listener, SelectorEvents.Read, data: null);
-        try
-        {
-            while (!stopping.IsCancellationRequested)
-            {
-                foreach (var (key, mask) in _selector.Select(s_tick))
-                {
-                    if (key.Data is BrokerConnection connection)
-                    {
-                        Service(connection, mask);
-                    }
-                    else
-                    {
-                        AcceptWrapper(key.Traced!);
-                    }
-                }
-                UpdateInterest();
-                Sample();
-            }
-        }
-        finally
-        {
-            double now = NowMs;
-            foreach (var key in _selector.Keys)
-            {
-                if (key.Data is BrokerConnection connection && !connection.IsClosed)
-                {
-                    connection.Closed(PubSubCloseReason.Stopped, "broker stopped", now);
-                    Remember(connection);
-                }
-            }
-        }
-        return Task.CompletedTask;
-    }
+    protected override TimeSpan? SelectTimeout => s_tick;
 
-    private void AcceptWrapper(TracedSocket listener)
+    /// <summary>
+    /// The tutorial's <c>accept_wrapper</c> (the loop already called <c>accept()</c> and
+    /// <c>setblocking(False)</c>): every connection starts out watched for reading only.
+    /// </summary>
+    protected override void AcceptWrapper(TracedSocket socket)
     {
-        TracedSocket socket;
-        try
-        {
-            socket = Track(listener.Accept());
-        }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted)
-        {
-            // The client gave up between Select and Accept (the trace has it).
-            return;
-        }
-        socket.Blocking = false;
         if (Options.SendBufferSize is { } size)
         {
             socket.Socket.SendBufferSize = size;
         }
         var connection = new BrokerConnection(socket, Options.Limits, NowMs);
-        Options.Log?.Invoke($"Accepted connection from {connection.Peer}");
-        _selector.Register(socket, SelectorEvents.Read, connection);
+        Log($"Accepted connection from {connection.Peer}");
+        Selector.Register(socket, SelectorEvents.Read, connection);
     }
 
-    // Everything that can go wrong with one connection is caught here and closes only that one.
-    private void Service(BrokerConnection connection, SelectorEvents mask)
+    /// <summary>
+    /// The tutorial's <c>service_connection</c>: <see cref="Read"/> every command that arrived, then
+    /// <see cref="Write"/> what is queued. Broken framing closes only this connection; the loop catches
+    /// socket errors and anything a command's handling throws, and closes only this connection too.
+    /// </summary>
+    protected override int ServiceConnection(SelectorKey key, SelectorEvents mask)
     {
-        if (connection.IsClosed)
-        {
-            // Cut off earlier in this same wake-up (e.g. its queue overflowed during a publish).
-            return;
-        }
+        var connection = (BrokerConnection)key.Data!;
         try
         {
             if ((mask & SelectorEvents.Read) != 0)
@@ -199,13 +151,31 @@ public sealed partial class Broker : BackgroundServer
         }
         catch (ProtocolException e)
         {
-            Close(connection, PubSubCloseReason.ProtocolError, e.Reason);
+            Close(connection, CloseReason.ProtocolError, e.Reason);
         }
-        catch (SocketException e)
+        return 1;
+    }
+
+    /// <inheritdoc/>
+    protected override void AfterWakeUp(int reported, int serviced)
+    {
+        UpdateInterest();
+        Sample();
+    }
+
+    /// <inheritdoc/>
+    protected override void OnClosed(SelectorConnection connection, CloseReason reason, string detail)
+    {
+        var closed = (BrokerConnection)connection;
+        closed.Closed(detail, NowMs);
+        if (closed.IsSubscriber)
         {
-            Close(connection, e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown
-                ? PubSubCloseReason.PeerReset
-                : PubSubCloseReason.SocketError, e.SocketErrorCode.ToString());
+            _subscribers.Remove(closed);
+            _fanOut = [.. _subscribers];
+        }
+        lock (_gate)
+        {
+            _closed.Add(new PubSubConnectionClosed(closed.Socket.Conn, closed.Peer, reason, detail, closed.ClosedMs ?? NowMs));
         }
     }
 
@@ -216,7 +186,7 @@ public sealed partial class Broker : BackgroundServer
         {
             // FIN. Mid-message this is a truncated message (Complete throws); between messages a goodbye.
             connection.Decoder.Complete();
-            Close(connection, PubSubCloseReason.PeerClosed, "");
+            Close(connection, CloseReason.PeerClosed, "");
             return;
         }
         connection.Decoder.Feed(_receiveBuffer.AsSpan(0, received));
@@ -264,7 +234,7 @@ public sealed partial class Broker : BackgroundServer
             var wanted = connection.Queue.Count > 0 ? SelectorEvents.Read | SelectorEvents.Write : SelectorEvents.Read;
             if (wanted != connection.Interest)
             {
-                _selector.Modify(connection.Socket, wanted, connection);
+                Selector.Modify(connection.Socket, wanted, connection);
                 connection.Interest = wanted;
             }
         }
@@ -286,34 +256,6 @@ public sealed partial class Broker : BackgroundServer
         foreach (var subscriber in _fanOut)
         {
             subscriber.Sample(now, due, Options.MaxSamplesPerSubscriber);
-        }
-    }
-
-    private void Close(BrokerConnection connection, PubSubCloseReason reason, string detail)
-    {
-        // Unregister before close: a closed socket left in the selector would break the next Select.
-        Options.Log?.Invoke($"Closing connection to {connection.Peer} ({reason}{(detail.Length > 0 ? ": " + detail : "")})");
-        _selector.Unregister(connection.Socket);
-        if (reason != PubSubCloseReason.PeerClosed)
-        {
-            connection.Socket.RecordError($"{reason}: {detail}");
-        }
-        connection.Closed(reason, detail, NowMs);
-        if (connection.IsSubscriber)
-        {
-            _subscribers.Remove(connection);
-            _fanOut = [.. _subscribers];
-        }
-        Remember(connection);
-        CloseConnection(connection.Socket, reason.ToString());
-    }
-
-    private void Remember(BrokerConnection connection)
-    {
-        lock (_gate)
-        {
-            _closed.Add(new PubSubConnectionClosed(connection.Socket.Conn, connection.Peer, connection.CloseReason!.Value,
-                connection.CloseDetail, connection.ClosedMs ?? NowMs));
         }
     }
 }

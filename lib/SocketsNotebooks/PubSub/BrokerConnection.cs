@@ -1,4 +1,5 @@
 using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.Hosting;
 using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.Tracing;
 
@@ -10,7 +11,7 @@ namespace SocketsNotebooks.PubSub;
 /// counters the charts read. Publisher or subscriber is not fixed: a connection becomes a subscriber
 /// with its first <c>subscribe</c>.
 /// </summary>
-internal sealed class BrokerConnection(TracedSocket socket, MessageLimits limits, double openedMs)
+internal sealed class BrokerConnection(TracedSocket socket, MessageLimits limits, double openedMs) : SelectorConnection(socket)
 {
     private readonly object _samplesGate = new();
     private readonly List<DeliverySample> _samples = [];
@@ -18,8 +19,6 @@ internal sealed class BrokerConnection(TracedSocket socket, MessageLimits limits
     private long _delivered;
     private int _queued;
     private long _queuedBytes;
-
-    public TracedSocket Socket { get; } = socket;
 
     public string Peer { get; } = socket.RemoteEndPoint?.ToString() ?? "?";
 
@@ -33,10 +32,6 @@ internal sealed class BrokerConnection(TracedSocket socket, MessageLimits limits
     public SelectorEvents Interest { get; set; } = SelectorEvents.Read;
 
     public bool IsSubscriber { get; private set; }
-
-    public bool IsClosed => CloseReason is not null;
-
-    public PubSubCloseReason? CloseReason { get; private set; }
 
     public string CloseDetail { get; private set; } = "";
 
@@ -99,9 +94,9 @@ internal sealed class BrokerConnection(TracedSocket socket, MessageLimits limits
         PublishCounts();
     }
 
-    public void Closed(PubSubCloseReason reason, string detail, double nowMs)
+    /// <summary>The broker closed it (<see cref="SelectorConnection.CloseReason"/> is set): keep why, when, and a last sample.</summary>
+    public void Closed(string detail, double nowMs)
     {
-        CloseReason = reason;
         CloseDetail = detail;
         ClosedMs = nowMs;
         Sample(nowMs, due: true, maxSamples: int.MaxValue, force: true);

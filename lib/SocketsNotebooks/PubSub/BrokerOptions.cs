@@ -1,5 +1,6 @@
 using System.Net;
 using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.Hosting;
 
 namespace SocketsNotebooks.PubSub;
 
@@ -14,7 +15,7 @@ public sealed record BrokerOptions
 
     /// <summary>
     /// The named limit on one subscriber's outgoing queue, in messages: reaching it means the
-    /// subscriber is not keeping up and it is disconnected (<see cref="PubSubCloseReason.SlowSubscriber"/>).
+    /// subscriber is not keeping up and it is disconnected (<see cref="CloseReason.SlowSubscriber"/>).
     /// </summary>
     public int MaxQueuedMessages { get; init; } = 1000;
 

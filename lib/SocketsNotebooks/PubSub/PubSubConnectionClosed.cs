@@ -1,3 +1,5 @@
+using SocketsNotebooks.Hosting;
+
 namespace SocketsNotebooks.PubSub;
 
 /// <summary>One connection the <see cref="Broker"/> closed, and why; a list of these shows as a table.</summary>
@@ -6,4 +8,4 @@ namespace SocketsNotebooks.PubSub;
 /// <param name="Reason">Why it was closed.</param>
 /// <param name="Detail">The reason in words, e.g. which limit was reached; empty for an ordinary goodbye.</param>
 /// <param name="ClosedMs">When, in ms on the broker's clock.</param>
-public sealed record PubSubConnectionClosed(int Conn, string Peer, PubSubCloseReason Reason, string Detail, double ClosedMs);
+public sealed record PubSubConnectionClosed(int Conn, string Peer, CloseReason Reason, string Detail, double ClosedMs);

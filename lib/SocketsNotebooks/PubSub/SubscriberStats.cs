@@ -1,3 +1,5 @@
+using SocketsNotebooks.Hosting;
+
 namespace SocketsNotebooks.PubSub;
 
 /// <summary>
@@ -25,14 +27,14 @@ public sealed record SubscriberStats(
     int Queued,
     long QueuedBytes,
     int PeakQueued,
-    PubSubCloseReason? CloseReason,
+    CloseReason? CloseReason,
     string CloseDetail,
     double OpenedMs,
     double? ClosedMs,
     IReadOnlyList<DeliverySample> Samples)
 {
     /// <summary>Whether the broker cut this subscriber off for not keeping up.</summary>
-    public bool CutOff => CloseReason == PubSub.PubSubCloseReason.SlowSubscriber;
+    public bool CutOff => CloseReason == Hosting.CloseReason.SlowSubscriber;
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.Hosting;
 using SocketsNotebooks.Tracing;
 using Xunit.Abstractions;
 using Trace = SocketsNotebooks.Tracing.Trace;
@@ -21,10 +22,10 @@ public sealed class AppServerTests(ITestOutputHelper output)
         {
             var exchange = AppClient.Search(server.EndPoint, "morpheus", trace, s_client);
 
-            Assert.Equal(AppCloseReason.Answered, exchange.Outcome);
+            Assert.Equal(CloseReason.Answered, exchange.Outcome);
             Assert.Equal("Follow the white rabbit. 🐰", exchange.Result);
             // The server records the close just after its last send, so it may trail the client by a moment.
-            Assert.True(SpinWait.SpinUntil(() => server.Closed.Any(c => c.Conn == exchange.Conn && c.Reason == AppCloseReason.Answered), s_recordWait));
+            Assert.True(SpinWait.SpinUntil(() => server.Closed.Any(c => c.Conn == exchange.Conn && c.Reason == CloseReason.Answered), s_recordWait));
         }
         finally
         {
@@ -153,7 +154,7 @@ public sealed class AppServerTests(ITestOutputHelper output)
             foreach (var (error, exchange) in bad.Keys.Zip(refused))
             {
                 var closed = Assert.Single(server.Closed, c => c.Conn == exchange.Conn);
-                Assert.Equal(AppCloseReason.ProtocolError, closed.Reason);
+                Assert.Equal(CloseReason.ProtocolError, closed.Reason);
                 Assert.Equal(error, closed.Error);
                 Assert.Contains(trace.Events, e => e.Conn == exchange.Conn && e.Side == Side.Server && e.Kind == TraceKind.Error && e.Note.StartsWith(error.ToString()));
                 output.WriteLine($"{error}: {closed.Detail}");
@@ -180,7 +181,7 @@ public sealed class AppServerTests(ITestOutputHelper output)
             var fine = AppClient.Search(server.EndPoint, "🐶", trace, s_client);
 
             Assert.False(failed.Answered);
-            Assert.Contains(server.Closed, c => c.Conn == failed.Conn && c.Reason == AppCloseReason.AppError && c.Detail.Contains("kaboom"));
+            Assert.Contains(server.Closed, c => c.Conn == failed.Conn && c.Reason == CloseReason.AppError && c.Detail.Contains("kaboom"));
             Assert.Equal("🐾 Playing ball! 🏐", fine.Result);
         }
         finally
@@ -249,7 +250,7 @@ public sealed class AppServerTests(ITestOutputHelper output)
             server.Stop();
 
             Assert.False(server.IsRunning);
-            Assert.Contains(server.Closed, c => c.Reason == AppCloseReason.Stopped);
+            Assert.Contains(server.Closed, c => c.Reason == CloseReason.Stopped);
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SocketsNotebooks.Hosting;
 using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.Tracing;
 

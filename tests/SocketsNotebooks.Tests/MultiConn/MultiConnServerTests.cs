@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using SocketsNotebooks.Hosting;
 using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.Tracing;
 using Xunit.Abstractions;

@@ -1,4 +1,5 @@
 using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.Hosting;
 using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.PubSub;
 using SocketsNotebooks.Tracing;
@@ -36,7 +37,7 @@ public sealed class BrokerTests(ITestOutputHelper output)
             Assert.All(received, messages => Assert.All(messages, m => Assert.Equal("news", m.Topic)));
             Assert.Equal(Messages, broker.Published);
             Assert.Equal(Subscribers * Messages, broker.FannedOut);
-            Assert.DoesNotContain(broker.Closed, c => c.Reason == PubSubCloseReason.SlowSubscriber);
+            Assert.DoesNotContain(broker.Closed, c => c.Reason == CloseReason.SlowSubscriber);
         }
         finally
         {
@@ -144,7 +145,7 @@ public sealed class BrokerTests(ITestOutputHelper output)
             slow.ResumeReading();
             Assert.Equal("broker closed the connection (FIN)", await slow.Closed.WaitAsync(s_timeout));
 
-            Assert.Equal(PubSubCloseReason.SlowSubscriber, closed.Reason);
+            Assert.Equal(CloseReason.SlowSubscriber, closed.Reason);
             Assert.Contains("MaxQueuedMessages = 100", closed.Detail, StringComparison.Ordinal);
             Assert.Contains(trace.Events, e => e.Conn == slow.Conn && e.Side == Side.Server && e.Kind == TraceKind.Error
                 && e.Note.StartsWith("SlowSubscriber: ", StringComparison.Ordinal));
@@ -180,7 +181,7 @@ public sealed class BrokerTests(ITestOutputHelper output)
 
             var closed = await WaitForCloseAsync(broker, slow.Conn);
 
-            Assert.Equal(PubSubCloseReason.SlowSubscriber, closed.Reason);
+            Assert.Equal(CloseReason.SlowSubscriber, closed.Reason);
             Assert.Contains("MaxQueuedBytes = 20,000", closed.Detail, StringComparison.Ordinal);
             Assert.True(broker.Subscriber(slow.Conn)!.PeakQueued < 100);
         }
@@ -192,9 +193,9 @@ public sealed class BrokerTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(new byte[] { 0xFF, 0xFF }, PubSubCloseReason.ProtocolError, "HeaderTooLong")]
-    [InlineData(new byte[] { 0x00, 0x02, (byte)'{', (byte)'}' }, PubSubCloseReason.ProtocolError, "MissingKey")]
-    public async Task MalformedFrame_ClosesOnlyThatConnection(byte[] garbage, PubSubCloseReason reason, string detail)
+    [InlineData(new byte[] { 0xFF, 0xFF }, CloseReason.ProtocolError, "HeaderTooLong")]
+    [InlineData(new byte[] { 0x00, 0x02, (byte)'{', (byte)'}' }, CloseReason.ProtocolError, "MissingKey")]
+    public async Task MalformedFrame_ClosesOnlyThatConnection(byte[] garbage, CloseReason reason, string detail)
     {
         var trace = new Trace();
         var broker = Broker.Start(trace, name: nameof(MalformedFrame_ClosesOnlyThatConnection) + detail);
@@ -247,7 +248,7 @@ public sealed class BrokerTests(ITestOutputHelper output)
             using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
             publisher.Publish("t", "after");
 
-            Assert.Equal(PubSubCloseReason.BadCommand, closed.Reason);
+            Assert.Equal(CloseReason.BadCommand, closed.Reason);
             Assert.StartsWith(detail, closed.Detail, StringComparison.Ordinal);
             Assert.Equal(0, raw.Receive(new byte[16])); // FIN: the broker closed it
             Assert.Equal("after", (await subscriber.ReceiveAsync(1, s_timeout))[0].Payload);
@@ -301,7 +302,7 @@ public sealed class BrokerTests(ITestOutputHelper output)
             var closed = await WaitForCloseAsync(broker, subscriber.Conn);
 
             var stats = broker.Subscriber(subscriber.Conn)!;
-            Assert.Equal(PubSubCloseReason.PeerClosed, closed.Reason);
+            Assert.Equal(CloseReason.PeerClosed, closed.Reason);
             Assert.Equal(300, stats.Samples[^1].Delivered);
             Assert.Equal(stats.Samples.OrderBy(s => s.TimeMs).Select(s => s.Delivered), stats.Samples.Select(s => s.Delivered));
             Assert.True(stats.Samples.Zip(stats.Samples.Skip(1)).All(p => p.First.Delivered <= p.Second.Delivered));
@@ -326,7 +327,7 @@ public sealed class BrokerTests(ITestOutputHelper output)
 
             await Assert.ThrowsAsync<IOException>(() => waiting);
             Assert.Equal("broker closed the connection (FIN)", await subscriber.Closed.WaitAsync(s_timeout));
-            Assert.Equal(PubSubCloseReason.Stopped, broker.Subscriber(subscriber.Conn)!.CloseReason);
+            Assert.Equal(CloseReason.Stopped, broker.Subscriber(subscriber.Conn)!.CloseReason);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Plotly.NET;
 using SocketsNotebooks.Charts;
+using SocketsNotebooks.Hosting;
 using SocketsNotebooks.PubSub;
 
 namespace SocketsNotebooks.Tests.PubSub;
@@ -10,7 +11,7 @@ public sealed class PubSubChartsTests
     private static readonly SubscriberStats s_fast = new(3, "127.0.0.1:1", ["ticks"], 300, 0, 0, 5, null, "", 0, null,
         [new(100, 0, 0), new(110, 100, 2), new(120, 300, 0)]);
 
-    private static readonly SubscriberStats s_slow = new(4, "127.0.0.1:2", ["ticks"], 80, 200, 25_000, 200, PubSubCloseReason.SlowSubscriber,
+    private static readonly SubscriberStats s_slow = new(4, "127.0.0.1:2", ["ticks"], 80, 200, 25_000, 200, CloseReason.SlowSubscriber,
         "200 messages waiting: MaxQueuedMessages = 200 reached", 0, 118, [new(100, 0, 0), new(105, 80, 20), new(118, 80, 200)]);
 
     private static JsonElement Json(GenericChart chart) => JsonDocument.Parse(GenericChart.toJson(chart)).RootElement;

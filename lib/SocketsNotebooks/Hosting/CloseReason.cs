@@ -1,0 +1,48 @@
+namespace SocketsNotebooks.Hosting;
+
+/// <summary>
+/// Why a server or client of this course closed one connection: the echo loop of section 2, the
+/// application server and client of section 3 and the pub/sub broker all use this one list. It is
+/// written into the trace (the <c>Close</c> event's note) and kept in each server's records, so a
+/// notebook can tell a normal goodbye from a reset, a broken message or a timeout.
+/// </summary>
+public enum CloseReason
+{
+    /// <summary>Still open.</summary>
+    Open,
+    /// <summary>The peer sent its FIN (<c>recv()</c> returned 0 bytes) between messages, and everything owed to it was sent.</summary>
+    PeerClosed,
+    /// <summary>Multi-connection client: every byte it sent came back, so it said goodbye (the tutorial's <c>recv_total == msg_total</c>).</summary>
+    Done,
+    /// <summary>Application protocol: the exchange finished, the response was sent (server) or received (client).</summary>
+    Answered,
+    /// <summary>The peer reset the connection (RST, e.g. it closed with linger 0 or crashed), or it is gone (EPIPE).</summary>
+    PeerReset,
+    /// <summary>Multi-connection client: the server closed before all the bytes came back.</summary>
+    PeerClosedEarly,
+    /// <summary>Nothing arrived for longer than the idle timeout.</summary>
+    IdleTimeout,
+    /// <summary>The peer broke the wire format or a <c>MessageLimits</c> limit; the detail names the rule.</summary>
+    ProtocolError,
+    /// <summary>Pub/sub: a well-framed message that is not a pub/sub command (unknown verb, missing topic, not UTF-8).</summary>
+    BadCommand,
+    /// <summary>
+    /// Pub/sub: the subscriber's outgoing queue reached the broker's <c>MaxQueuedMessages</c> or
+    /// <c>MaxQueuedBytes</c>: it could not keep up, so it was cut off rather than letting memory grow
+    /// (Redis's <c>client-output-buffer-limit</c> does the same).
+    /// </summary>
+    SlowSubscriber,
+    /// <summary>Client: the connection could not be made (the non-blocking connect's SO_ERROR was set).</summary>
+    ConnectFailed,
+    /// <summary>Client: the run's or the exchange's time limit passed before this connection finished.</summary>
+    TimedOut,
+    /// <summary>Any other socket error; the trace's <c>Error</c> event names it.</summary>
+    SocketError,
+    /// <summary>
+    /// Code running on top of the sockets threw while this connection was served (an action added in
+    /// a notebook, a log callback): that connection is closed, the server carries on.
+    /// </summary>
+    AppError,
+    /// <summary>The server was stopped with the connection still open.</summary>
+    Stopped,
+}

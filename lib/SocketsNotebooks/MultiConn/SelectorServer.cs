@@ -1,0 +1,228 @@
+using System.Net.Sockets;
+using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Tracing;
+
+namespace SocketsNotebooks.MultiConn;
+
+/// <summary>
+/// The event loop of <c>multiconn-server.py</c>, written once for every selector-driven server of the
+/// course (<see cref="MultiConnServer"/>, the application server, the pub/sub broker): one thread, a
+/// <see cref="Selector"/>, the listener registered for reading with no data. A readable listener
+/// means accept, then the server's <see cref="AcceptWrapper"/>; a ready connection means the server's
+/// <see cref="ServiceConnection"/>. What a server owns is what happens to one connection; what it
+/// cannot do is stop the loop: a failed <c>accept()</c> is recorded and retried, and anything thrown
+/// while one connection is served closes that connection with a <see cref="CloseReason"/>.
+/// </summary>
+public abstract class SelectorServer : BackgroundServer
+{
+    private readonly Action<string>? _log;
+
+    /// <summary>Sets the name, trace and log callback (the tutorial's prints; may be null); then call <see cref="BackgroundServer.Start"/>.</summary>
+    protected SelectorServer(string name, Trace trace, Action<string>? log)
+        : base(name, trace)
+    {
+        _log = log;
+    }
+
+    /// <summary>The loop's selector (the tutorial's <c>sel</c>).</summary>
+    protected Selector Selector { get; } = new();
+
+    /// <summary>What the loop's selector watches right now (a snapshot): the listener plus one key per open connection.</summary>
+    public IReadOnlyList<SelectorKey> Keys => Selector.Keys;
+
+    /// <summary>How long one <c>Select</c> may wait; null waits until a socket is ready.</summary>
+    protected abstract TimeSpan? SelectTimeout { get; }
+
+    /// <inheritdoc/>
+    protected override Task RunAsync(CancellationToken stopping)
+    {
+        // The tutorial: lsock.setblocking(False); sel.register(lsock, EVENT_READ, data=None).
+        // data = null is how the loop tells the listener from a connection.
+        Listener.Blocking = false;
+        Selector.Register(Listener, SelectorEvents.Read, data: null);
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                var events = Selector.Select(SelectTimeout);
+                int serviced = 0;
+                foreach (var (key, mask) in events)
+                {
+                    serviced += key.Data is SelectorConnection connection
+                        ? Service(key, connection, mask)
+                        : Accept(key.Traced!);
+                }
+                AfterWakeUp(events.Count, serviced);
+            }
+        }
+        finally
+        {
+            // Stop() closes these sockets; the records should say so too.
+            foreach (var key in Selector.Keys)
+            {
+                if (key.Data is SelectorConnection { IsClosed: false } connection)
+                {
+                    connection.CloseReason = CloseReason.Stopped;
+                    OnClosed(connection, CloseReason.Stopped, "server stopped");
+                }
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The rest of the tutorial's <c>accept_wrapper</c>, once <c>accept()</c> and
+    /// <c>setblocking(False)</c> are done: make the connection's state and <c>sel.register</c> it.
+    /// Whatever it throws closes only this connection.
+    /// </summary>
+    protected abstract void AcceptWrapper(TracedSocket connection);
+
+    /// <summary>
+    /// The tutorial's <c>service_connection</c>: <paramref name="mask"/> says what the connection in
+    /// <paramref name="key"/> is ready for. Returns 1 if it moved bytes or closed the connection, 0 if
+    /// the wake-up was for nothing. A <see cref="SocketException"/> or any other exception it throws
+    /// closes this connection (<see cref="CloseReason.PeerReset"/>, <see cref="CloseReason.SocketError"/>
+    /// or <see cref="CloseReason.AppError"/>), never the server.
+    /// </summary>
+    protected abstract int ServiceConnection(SelectorKey key, SelectorEvents mask);
+
+    /// <summary>After each return from <c>Select</c>: how many (socket, mask) pairs it reported and how many were serviced.</summary>
+    protected virtual void AfterWakeUp(int reported, int serviced)
+    {
+    }
+
+    /// <summary>
+    /// Bookkeeping for a connection that just closed (its socket is closed right after), or was
+    /// still open when the server stopped (<see cref="CloseReason.Stopped"/>).
+    /// </summary>
+    protected virtual void OnClosed(SelectorConnection connection, CloseReason reason, string detail)
+    {
+    }
+
+    /// <summary>The tutorial's <c>sock.accept()</c> on the listener; a test can make it fail.</summary>
+    protected virtual TracedSocket AcceptConnection(TracedSocket listener) => listener.Accept();
+
+    /// <summary>Passes a line to the log callback (the tutorial's prints), if there is one.</summary>
+    protected void Log(string line) => _log?.Invoke(line);
+
+    /// <summary>
+    /// Closes one connection, once: unregisters it before closing (a closed socket left in the
+    /// selector would make the next <c>Select</c> fail), records the reason and
+    /// <paramref name="detail"/> in the trace, lets the server keep its records
+    /// (<see cref="OnClosed"/>), and closes the socket with <paramref name="note"/> (the reason's
+    /// name unless given) as the trace's <c>Close</c> note.
+    /// </summary>
+    protected void Close(SelectorConnection connection, CloseReason reason, string detail = "", string? note = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (connection.IsClosed)
+        {
+            return;
+        }
+        note ??= reason.ToString();
+        connection.CloseReason = reason;
+        try
+        {
+            Selector.Unregister(connection.Socket);
+            if (detail.Length > 0)
+            {
+                connection.Socket.RecordError($"{note}: {detail}");
+            }
+            OnClosed(connection, reason, detail);
+        }
+        finally
+        {
+            CloseConnection(connection.Socket, note);
+        }
+        TryLog($"Closing connection to {connection.PythonPeer}{(detail.Length > 0 ? $" ({note}: {detail})" : "")}", connection.Socket);
+    }
+
+    // The tutorial's accept_wrapper, first half: accept and go non-blocking.
+    private int Accept(TracedSocket listener)
+    {
+        // One accept per wake-up, like the tutorial: if more connections wait, the listener is
+        // still readable and the next Select returns at once.
+        TracedSocket connection;
+        try
+        {
+            connection = Track(AcceptConnection(listener));
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted)
+        {
+            // The client gave up between Select and Accept: nothing to do (the trace has the error).
+            return 0;
+        }
+        catch (SocketException e) when (!Stopping.IsCancellationRequested)
+        {
+            // E.g. out of file descriptors (EMFILE) or buffers (ENOBUFS). The connection stays in the
+            // backlog and the listener stays readable, so the loop retries on its next wake-up; the
+            // connections already open carry on. The traced Accept recorded the error.
+            TryLog($"accept() failed: {e.SocketErrorCode}", listener);
+            return 0;
+        }
+        try
+        {
+            connection.Blocking = false;
+            AcceptWrapper(connection);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !Stopping.IsCancellationRequested)
+        {
+            // E.g. the peer reset before we could read its address, or a log callback threw: this
+            // connection never gets served, everyone else does.
+            var reason = e is SocketException s ? Classify(s) : CloseReason.AppError;
+            if (Selector.GetKey(connection.Socket)?.Data is SelectorConnection registered)
+            {
+                Close(registered, reason, Describe(e));
+            }
+            else
+            {
+                connection.RecordError($"{reason}: {Describe(e)}");
+                CloseConnection(connection, reason.ToString());
+            }
+        }
+        return 1;
+    }
+
+    // Everything that can go wrong with one connection is caught here and closes only that one.
+    private int Service(SelectorKey key, SelectorConnection connection, SelectorEvents mask)
+    {
+        if (connection.IsClosed)
+        {
+            // Cut off earlier in this same wake-up (e.g. the broker dropped a slow subscriber during a publish).
+            return 0;
+        }
+        try
+        {
+            return ServiceConnection(key, mask);
+        }
+        catch (SocketException e) when (!Stopping.IsCancellationRequested)
+        {
+            Close(connection, Classify(e), e.SocketErrorCode.ToString());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !Stopping.IsCancellationRequested)
+        {
+            // E.g. an action added in a notebook threw: that request fails, the server does not.
+            Close(connection, CloseReason.AppError, Describe(e));
+        }
+        return 1;
+    }
+
+    private static CloseReason Classify(SocketException e) => e.IsPeerReset() ? CloseReason.PeerReset : CloseReason.SocketError;
+
+    private static string Describe(Exception e) =>
+        e is SocketException s ? s.SocketErrorCode.ToString() : $"{e.GetType().Name}: {e.Message}";
+
+    // A log callback that throws while a connection closes, or while accept() fails, has nothing
+    // left to cost but the server: record it and carry on.
+    private void TryLog(string line, TracedSocket socket)
+    {
+        try
+        {
+            Log(line);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            socket.RecordError($"log callback failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+}
