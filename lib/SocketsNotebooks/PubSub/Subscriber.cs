@@ -19,7 +19,7 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly object _gate = new();
     private readonly List<PubSubMessage> _messages = [];
-    private readonly Queue<(PubSubVerb Verb, TaskCompletionSource<PubSubCommand> Done)> _pending = new();
+    private readonly LinkedList<(PubSubVerb Verb, TaskCompletionSource<PubSubCommand> Done)> _pending = new();
     private readonly List<(long Count, TaskCompletionSource Done)> _countWaiters = [];
     private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
@@ -42,7 +42,7 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
     /// <summary>The trace's connection id of this subscriber's socket (the broker's end has the same one when they share a trace).</summary>
     public int Conn => _socket.Conn;
 
-    /// <summary>How many published messages arrived so far.</summary>
+    /// <summary>How many published messages arrived so far (each counts once <see cref="SubscriberOptions.OnMessage"/> has had it).</summary>
     public long Count => Interlocked.Read(ref _count);
 
     /// <summary>Every message received so far, oldest first (a snapshot; empty when <see cref="SubscriberOptions.KeepMessages"/> is off).</summary>
@@ -78,6 +78,10 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
             {
                 // Before connect, so the window the subscriber advertises is small from the first segment.
                 socket.Socket.ReceiveBufferSize = size;
+            }
+            if (options.SendBufferSize is { } sendSize)
+            {
+                socket.Socket.SendBufferSize = sendSize;
             }
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Timeout);
@@ -190,28 +194,24 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Closes the connection (a FIN to the broker) and waits, bounded, for the reading task to end.</summary>
+    /// <summary>Closes the connection (a FIN to the broker) and waits, bounded, for the reading task to end. Never throws for how the reading ended: <see cref="Closed"/> says that.</summary>
     public void Close()
     {
         if (!_stop.IsCancellationRequested)
         {
             _stop.Cancel();
         }
-        if (!_socket.IsClosed)
+        Leave("subscriber closed");
+        try
         {
-            // A FIN first: closing a socket that the reader thread is blocked in recv() on makes
-            // .NET abort it, and the broker would see a reset instead of a polite goodbye.
-            try
-            {
-                _socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (SocketException)
-            {
-                // The connection is already gone (the broker cut us off); Close below records the end.
-            }
+            _reader.Wait(Options.Timeout);
         }
-        _socket.Close("subscriber closed");
-        _reader.Wait(Options.Timeout);
+        catch (AggregateException)
+        {
+            // The reader completes Closed in its finally before anything can escape it; what escapes
+            // (a Trace.Recorded handler throwing while the end is recorded) is not a reason for Close,
+            // often called in a cleanup loop, to fail: the reason is already in Closed.
+        }
     }
 
     /// <inheritdoc/>
@@ -243,7 +243,9 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
 
     private async Task<PubSubCommand> RequestAsync(PubSubCommand request, PubSubVerb answer)
     {
+        byte[] bytes = request.ToBytes();
         var done = new TaskCompletionSource<PubSubCommand>(TaskCreationOptions.RunContinuationsAsynchronously);
+        LinkedListNode<(PubSubVerb, TaskCompletionSource<PubSubCommand>)> waiting;
         lock (_gate)
         {
             if (_closed.Task.IsCompleted)
@@ -251,12 +253,35 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
                 throw new IOException($"The connection has ended: {_closed.Task.Result}.");
             }
             // The broker answers in order, so the answers match the requests first in, first out.
-            _pending.Enqueue((answer, done));
+            // Queued before sending: on loopback the answer can arrive before SendAllAsync returns.
+            waiting = _pending.AddLast((answer, done));
         }
-        using var timeout = new CancellationTokenSource(Options.Timeout);
-        await _socket.SendAllAsync(request.ToBytes(), timeout.Token).ConfigureAwait(false);
         try
         {
+            using var timeout = new CancellationTokenSource(Options.Timeout);
+            await _socket.SendAllAsync(bytes, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // A request the broker never got has no answer coming; left in the queue it would take
+            // the next request's answer (or, being at the head, block every answer behind it).
+            lock (_gate)
+            {
+                if (waiting.List is not null)
+                {
+                    _pending.Remove(waiting);
+                }
+            }
+            if (e is OperationCanceledException)
+            {
+                throw new TimeoutException($"Sending '{request.Verb.ToString().ToLowerInvariant()}' took longer than {Options.Timeout.TotalMilliseconds:0} ms: the broker is not reading what this subscriber sends.", e);
+            }
+            throw;
+        }
+        try
+        {
+            // A request that was sent keeps its place even if this wait gives up: the broker
+            // answers in order, so a late answer is still this request's, not the next one's.
             return await done.Task.WaitAsync(Options.Timeout).ConfigureAwait(false);
         }
         catch (TimeoutException)
@@ -268,7 +293,11 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
     private async Task ReadLoopAsync()
     {
         var buffer = new byte[Options.ReceiveSize];
-        string why;
+        // Every way out of the loop passes the finally below, so Closed always completes and no
+        // waiter (the CLI's `subscribe <topic> <count>` waits with no timeout) is left hanging.
+        string why = "the reading task stopped";
+        // Whether this end decided to leave (the broker is still there and would keep sending).
+        bool leave = false;
         try
         {
             while (true)
@@ -288,9 +317,16 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
                     break;
                 }
                 _decoder.Feed(buffer.AsSpan(0, received));
-                while (_decoder.TryReadMessage(out var message))
+                string? fault = null;
+                while (fault is null && _decoder.TryReadMessage(out var message))
                 {
-                    Dispatch(message);
+                    fault = Dispatch(message);
+                }
+                if (fault is not null)
+                {
+                    why = fault;
+                    leave = true;
+                    break;
                 }
             }
         }
@@ -305,15 +341,57 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
         catch (ProtocolException e)
         {
             why = $"the broker broke the protocol: {e.Reason}";
+            leave = true;
         }
         catch (ObjectDisposedException)
         {
             why = "closed by the subscriber";
         }
-        Finish(why);
+        catch (Exception e)
+        {
+            // Neither the network nor the broker: a bug, or a Trace.Recorded handler that threw.
+            why = $"the reading task failed: {e.GetType().Name}: {e.Message}";
+            leave = true;
+        }
+        finally
+        {
+            try
+            {
+                if (leave)
+                {
+                    // The reason goes into the trace as the close's note, before Closed completes.
+                    Leave(why);
+                }
+            }
+            finally
+            {
+                Finish(why);
+            }
+        }
     }
 
-    private void Dispatch(AppProtocol.Message message)
+    /// <summary>Shuts down and closes the socket, recording <paramref name="reason"/>; safe to call twice and from both ends.</summary>
+    private void Leave(string reason)
+    {
+        if (!_socket.IsClosed)
+        {
+            // A FIN first: closing a socket that the reader thread is blocked in recv() on makes
+            // .NET abort it, and the broker would see a reset instead of a polite goodbye.
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Already gone (the broker cut us off, or Close and the reading task both got
+                // here); Close below records the end once.
+            }
+        }
+        _socket.Close(reason);
+    }
+
+    /// <summary>Handles one decoded message; returns why the subscriber must stop, or null to go on.</summary>
+    private string? Dispatch(AppProtocol.Message message)
     {
         if (!PubSubCommand.TryParse(message, out var command, out string error))
         {
@@ -322,6 +400,21 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
         if (command.Verb == PubSubVerb.Message)
         {
             var received = new PubSubMessage(command.Topic, command.Payload, Math.Round(_clock.Elapsed.TotalMilliseconds, 3));
+            if (Options.OnMessage is { } onMessage)
+            {
+                // The handler first, so a waiter released at N knows the handler saw N messages.
+                // A handler that throws ends this subscriber rather than being skipped: it is where
+                // the messages go (the CLI prints them), and counting on after it broke would report
+                // messages as received that nobody saw.
+                try
+                {
+                    onMessage(received);
+                }
+                catch (Exception e)
+                {
+                    return $"OnMessage threw {e.GetType().Name}: {e.Message}";
+                }
+            }
             List<TaskCompletionSource>? woken = null;
             lock (_gate)
             {
@@ -340,15 +433,15 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
                 }
             }
             woken?.ForEach(w => w.TrySetResult());
-            Options.OnMessage?.Invoke(received);
-            return;
+            return null;
         }
         TaskCompletionSource<PubSubCommand>? answered = null;
         lock (_gate)
         {
-            if (_pending.TryPeek(out var next) && next.Verb == command.Verb)
+            if (_pending.First is { } next && next.Value.Verb == command.Verb)
             {
-                answered = _pending.Dequeue().Done;
+                answered = next.Value.Done;
+                _pending.RemoveFirst();
             }
             if (command.Verb == PubSubVerb.Subscribed && _slowPending)
             {
@@ -358,6 +451,7 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
             }
         }
         answered?.TrySetResult(command);
+        return null;
     }
 
     private void Finish(string why)

@@ -12,6 +12,9 @@ public sealed record SubscriberOptions
     /// <summary>SO_RCVBUF, set before connecting, or null for the OS default. Small makes a slow subscriber's kernel buffer fill sooner.</summary>
     public int? ReceiveBufferSize { get; init; }
 
+    /// <summary>SO_SNDBUF, set before connecting, or null for the OS default. Small makes a request wait (and time out) sooner when the broker does not read.</summary>
+    public int? SendBufferSize { get; init; }
+
     /// <summary>The buffer size of each <c>recv()</c>.</summary>
     public int ReceiveSize { get; init; } = 64 * 1024;
 
@@ -21,6 +24,9 @@ public sealed record SubscriberOptions
     /// <summary>How long connecting, subscribing and pinging may take.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Called for each message as it arrives, on the subscriber's reading task (the CLI prints from here).</summary>
+    /// <summary>
+    /// Called for each message as it arrives, on the subscriber's reading task (the CLI prints from here).
+    /// If it throws, the subscriber ends: that message does not count, <see cref="Subscriber.Closed"/> says why.
+    /// </summary>
     public Action<PubSubMessage>? OnMessage { get; init; }
 }
