@@ -110,16 +110,25 @@ public static class HtmlPage
         return nav.Append("</nav>\n").ToString();
     }
 
-    /// <summary>Markdown to HTML, with links to sibling notebooks pointed at their pages.</summary>
+    /// <summary>Markdown to HTML, with links to sibling notebooks pointed at their pages and the README at the contents page.</summary>
     public static string RenderMarkdown(string markdown)
     {
         MarkdownDocument document = Markdown.Parse(markdown, s_markdown);
         foreach (LinkInline link in document.Descendants<LinkInline>())
         {
-            if (link.Url is { } url && !url.Contains("://", StringComparison.Ordinal)
-                && url.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase))
+            if (link.Url is not { } url || url.Contains("://", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (url.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase))
             {
                 link.Url = Path.GetFileNameWithoutExtension(url) + ".html";
+            }
+            else if (url.EndsWith("README.md", StringComparison.OrdinalIgnoreCase))
+            {
+                // The notebooks' "course overview" link; on the site the overview is the contents page.
+                link.Url = CourseNavigation.IndexPage;
             }
         }
 

@@ -48,10 +48,9 @@ internal static class PageStyle
         .output details.dni-treeview, .output details.dni-treeview > summary .dni-code-hint { white-space: normal; }
 
         /* Course navigation and contents page. */
-        nav.course-nav { display: flex; justify-content: space-between; gap: 12px; padding: 10px 0; font-size: 15px; }
+        nav.course-nav { display: grid; grid-template-columns: 1fr auto 1fr; gap: 16px; padding: 10px 0; font-size: 15px; }
         nav.course-nav.top { border-bottom: 1px solid #d0d7de; margin-bottom: 8px; }
         nav.course-nav.bottom { border-top: 1px solid #d0d7de; margin-top: 32px; }
-        nav.course-nav .prev, nav.course-nav .next { flex: 1; }
         nav.course-nav .next { text-align: right; }
         nav.course-nav .contents { font-weight: 600; }
         ol.toc { list-style: none; padding-left: 0; }

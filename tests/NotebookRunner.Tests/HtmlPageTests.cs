@@ -45,6 +45,15 @@ public sealed class HtmlPageTests
     }
 
     [Fact]
+    public void RenderMarkdown_CourseOverviewLinkToReadme_PointsToContentsPage()
+    {
+        string html = HtmlPage.RenderMarkdown("⏪ [Course overview](../README.md) · [repo](https://example.org/README.md)");
+
+        Assert.Contains("href=\"index.html\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://example.org/README.md\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RenderMarkdown_PipeTableEmphasisAndNotebookLink_RenderedAndLinkPointsToPage()
     {
         string html = HtmlPage.RenderMarkdown("A *small* **test**.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[next ⏩](02-many.ipynb) [web](https://example.org/x.ipynb)");

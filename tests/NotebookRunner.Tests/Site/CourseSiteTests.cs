@@ -39,7 +39,8 @@ public sealed class CourseSiteTests(CourseRun course, ITestOutputHelper output)
             string html = File.ReadAllText(Path.Combine(course.OutputDirectory, pages[i]));
 
             // Once above the lesson and once below it.
-            Assert.Equal(2, CountOf(html, $"href=\"{CourseNavigation.IndexPage}\""));
+            Assert.Equal(2, CountOf(html, $"class=\"contents\" href=\"{CourseNavigation.IndexPage}\""));
+            Assert.DoesNotContain("README.md\"", html, StringComparison.Ordinal);
             if (i > 0)
             {
                 Assert.Contains($"rel=\"prev\" href=\"{pages[i - 1]}\"", html, StringComparison.Ordinal);
