@@ -191,6 +191,79 @@ public sealed class AppServerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Server_ActionThrowsWhileAnotherRequestIsHalfSent_TheOtherIsStillAnswered()
+    {
+        var trace = new Trace();
+        var server = AppServer.Start(trace, name: nameof(Server_ActionThrowsWhileAnotherRequestIsHalfSent_TheOtherIsStillAnswered));
+        try
+        {
+            server.App.Actions["boom"] = _ => throw new InvalidOperationException("kaboom");
+            byte[] request = AppClient.JsonRequest("search", "morpheus").ToBytes();
+            using var waiting = TracedSocket.Tcp(trace, Side.Client);
+            waiting.Connect(server.EndPoint);
+            waiting.Socket.ReceiveTimeout = 5000;
+            waiting.SendAll(request.AsSpan(0, request.Length / 2));
+
+            var failed = AppClient.Send(server.EndPoint, AppClient.JsonRequest("boom", "x"), trace, s_client);
+            waiting.SendAll(request.AsSpan(request.Length / 2));
+            var decoder = new MessageDecoder();
+            var buffer = new byte[4096];
+            Message? response;
+            while (!decoder.TryReadMessage(out response))
+            {
+                int received = waiting.Receive(buffer);
+                Assert.True(received > 0, "the server closed the waiting connection without answering");
+                decoder.Feed(buffer.AsSpan(0, received));
+            }
+
+            Assert.False(failed.Answered);
+            Assert.Contains(server.Closed, c => c.Conn == failed.Conn && c.Reason == CloseReason.AppError && c.Detail.Contains("kaboom"));
+            Assert.Contains("Follow the white rabbit.", Encoding.UTF8.GetString(response!.Content.Span));
+            await trace.WaitForAsync(e => e.Conn == waiting.Conn && e.Side == Side.Server && e.Kind == TraceKind.Close && e.Note == nameof(CloseReason.Answered), s_recordWait);
+            Assert.True(server.IsRunning);
+            Assert.Null(server.Failure);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Server_LogThrowsInAcceptWrapper_ClosesOnlyThatConnection()
+    {
+        var trace = new Trace();
+        int accepted = 0;
+        var options = new AppServerOptions
+        {
+            // A log callback that fails once, while the first connection is being accepted.
+            Log = line =>
+            {
+                if (line.StartsWith("Accepted", StringComparison.Ordinal) && Interlocked.Increment(ref accepted) == 1)
+                {
+                    throw new InvalidOperationException("log sink full");
+                }
+            },
+        };
+        var server = AppServer.Start(trace, options, nameof(Server_LogThrowsInAcceptWrapper_ClosesOnlyThatConnection));
+        try
+        {
+            var first = AppClient.Search(server.EndPoint, "morpheus", trace, s_client);
+            var second = AppClient.Search(server.EndPoint, "morpheus", trace, s_client);
+
+            Assert.False(first.Answered);
+            Assert.Equal("Follow the white rabbit. 🐰", second.Result);
+            await trace.WaitForAsync(e => e.Conn == first.Conn && e.Side == Side.Server && e.Kind == TraceKind.Error && e.Note.Contains("log sink full"), s_recordWait);
+            Assert.True(server.IsRunning);
+            Assert.Null(server.Failure);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
     public void Server_RecvsThroughRelay_AnatomyAddsUpToTheRequest()
     {
         var trace = new Trace();

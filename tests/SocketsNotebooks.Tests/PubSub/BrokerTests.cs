@@ -227,6 +227,50 @@ public sealed class BrokerTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Publish_HandlingThrows_ClosesOnlyThatPublisherOthersCarryOn()
+    {
+        var trace = new Trace();
+        // The broker logs each publish; a log callback that throws for one topic makes handling that
+        // command fail the way a bug in a handler would.
+        var options = new BrokerOptions
+        {
+            Log = line =>
+            {
+                if (line.Contains("published on 'boom'", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException("log sink full");
+                }
+            },
+        };
+        var broker = Broker.Start(trace, options, nameof(Publish_HandlingThrows_ClosesOnlyThatPublisherOthersCarryOn));
+        var subscriber = await Subscriber.ConnectAsync(broker.EndPoint, trace);
+        try
+        {
+            await subscriber.SubscribeAsync("");
+            using var bad = await Publisher.ConnectAsync(broker.EndPoint, trace);
+            using var good = await Publisher.ConnectAsync(broker.EndPoint, trace);
+
+            bad.Publish("boom", "first");
+            var closed = await WaitForCloseAsync(broker, bad.Conn);
+            good.Publish("weather", "sunny");
+            await good.PingAsync().WaitAsync(s_timeout);
+            var received = await subscriber.ReceiveAsync(2, s_timeout);
+
+            Assert.Equal(CloseReason.AppError, closed.Reason);
+            Assert.Contains("log sink full", closed.Detail);
+            // The publish itself was fanned out before the log line threw.
+            Assert.Equal(["boom first", "weather sunny"], received.Select(m => m.ToString()));
+            Assert.True(broker.IsRunning);
+            Assert.Null(broker.Failure);
+        }
+        finally
+        {
+            subscriber.Close();
+            broker.Stop();
+        }
+    }
+
     [Theory]
     [InlineData("shout hello", "unknown command 'shout'")]
     [InlineData("publish", "'publish' needs a topic")]

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using SocketsNotebooks.Hosting;
+using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Tracing;
+using Trace = SocketsNotebooks.Tracing.Trace;
+
+namespace SocketsNotebooks.Tests.MultiConn;
+
+public sealed class SelectorServerTests
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task Accept_FailsWithEmfileThreeTimes_LoopRetriesAndServesTheClient()
+    {
+        var trace = new Trace();
+        var server = new TestEchoServer(trace, nameof(Accept_FailsWithEmfileThreeTimes_LoopRetriesAndServesTheClient), acceptFailures: 3);
+        try
+        {
+            using var client = Connect(server);
+
+            Assert.Equal("hello", Echo(client, "hello"));
+            Assert.Equal(3, server.LogLines.Count(l => l == "accept() failed: TooManyOpenSockets"));
+            Assert.True(server.IsRunning);
+            Assert.Null(server.Failure);
+            // The accept errors are in the trace, on the listener's side.
+            await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Error && e.Note.Contains("EMFILE"), s_wait);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Service_ThrowsForOneConnection_OnlyThatOneClosedWithAppError()
+    {
+        var trace = new Trace();
+        var server = new TestEchoServer(trace, nameof(Service_ThrowsForOneConnection_OnlyThatOneClosedWithAppError));
+        try
+        {
+            using var good = Connect(server);
+            using var bad = Connect(server);
+            Assert.Equal("before", Echo(good, "before"));
+
+            bad.Send("!"u8);
+
+            Assert.Equal(0, bad.Receive(new byte[16])); // FIN: the server closed it
+            var closed = await server.WaitForCloseAsync(s_wait);
+            Assert.Equal(CloseReason.AppError, closed.Reason);
+            Assert.Contains("bang", closed.Detail);
+            await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Close && e.Note == nameof(CloseReason.AppError), s_wait);
+            Assert.Equal("after", Echo(good, "after"));
+            Assert.True(server.IsRunning);
+            Assert.Null(server.Failure);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Stop_OpenConnection_RecordedAsStoppedOnce()
+    {
+        var trace = new Trace();
+        var server = new TestEchoServer(trace, nameof(Stop_OpenConnection_RecordedAsStoppedOnce));
+        using var client = Connect(server);
+        Assert.Equal("hi", Echo(client, "hi"));
+
+        server.Stop();
+
+        var closed = await server.WaitForCloseAsync(s_wait);
+        Assert.Equal(CloseReason.Stopped, closed.Reason);
+        Assert.Single(server.ClosedRecords);
+    }
+
+    private static Socket Connect(SelectorServer server)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
+        socket.Connect(server.EndPoint);
+        return socket;
+    }
+
+    private static string Echo(Socket client, string text)
+    {
+        client.Send(Encoding.ASCII.GetBytes(text));
+        var buffer = new byte[64];
+        int received = client.Receive(buffer);
+        return Encoding.ASCII.GetString(buffer, 0, received);
+    }
+
+    // The smallest server on the shared loop: echo what arrives, throw on '!', and fail the first
+    // few accept() calls the way a process out of file descriptors would (EMFILE).
+    private sealed class TestEchoServer : SelectorServer
+    {
+        private readonly byte[] _buffer = new byte[64];
+        private readonly ConcurrentQueue<string> _log;
+        private readonly SemaphoreSlim _closedSignal = new(0);
+        private int _acceptFailures;
+
+        public TestEchoServer(Trace trace, string name, int acceptFailures = 0)
+            : this(trace, name, acceptFailures, new ConcurrentQueue<string>())
+        {
+        }
+
+        private TestEchoServer(Trace trace, string name, int acceptFailures, ConcurrentQueue<string> log)
+            : base(name, trace, log.Enqueue)
+        {
+            _log = log;
+            _acceptFailures = acceptFailures;
+            Start(new IPEndPoint(IPAddress.Loopback, 0));
+        }
+
+        public IReadOnlyList<string> LogLines => [.. _log];
+
+        public ConcurrentQueue<(CloseReason Reason, string Detail)> ClosedRecords { get; } = new();
+
+        protected override TimeSpan? SelectTimeout => TimeSpan.FromMilliseconds(50);
+
+        public async Task<(CloseReason Reason, string Detail)> WaitForCloseAsync(TimeSpan timeout)
+        {
+            Assert.True(await _closedSignal.WaitAsync(timeout), "no connection was closed");
+            return ClosedRecords.Last();
+        }
+
+        protected override TracedSocket AcceptConnection(TracedSocket listener)
+        {
+            if (_acceptFailures > 0)
+            {
+                _acceptFailures--;
+                // What TracedSocket.Accept records when the real call fails.
+                listener.RecordError("TooManyOpenSockets (EMFILE, simulated)");
+                throw new SocketException((int)SocketError.TooManyOpenSockets);
+            }
+            return base.AcceptConnection(listener);
+        }
+
+        protected override void AcceptWrapper(TracedSocket connection) =>
+            Selector.Register(connection, SelectorEvents.Read, new EchoConnection(connection));
+
+        protected override int ServiceConnection(SelectorKey key, SelectorEvents mask)
+        {
+            var connection = (EchoConnection)key.Data!;
+            int received = connection.Socket.Receive(_buffer);
+            if (received == 0)
+            {
+                Close(connection, CloseReason.PeerClosed);
+                return 1;
+            }
+            if (_buffer[0] == (byte)'!')
+            {
+                throw new InvalidOperationException("bang");
+            }
+            connection.Socket.Send(_buffer.AsSpan(0, received));
+            return 1;
+        }
+
+        protected override void OnClosed(SelectorConnection connection, CloseReason reason, string detail)
+        {
+            ClosedRecords.Enqueue((reason, detail));
+            _closedSignal.Release();
+        }
+    }
+
+    private sealed class EchoConnection(TracedSocket socket) : SelectorConnection(socket);
+}
