@@ -7,7 +7,9 @@ namespace NotebookRunner.Tests;
 
 /// <summary>
 /// The committed exports/*.cs: up to date with the notebooks, and each one really runs with
-/// <c>dotnet run</c> and draws the same charts the notebook draws in the runner.
+/// <c>dotnet run</c> and draws the same charts the notebook draws in the runner (and, where
+/// Chromium is installed, its chart page draws them offline; the browser itself is required under
+/// CI by <see cref="CourseSiteTests"/>).
 /// </summary>
 [Collection(CourseCollection.Name)]
 public sealed partial class ExportedAppsTests(CourseRun course, ITestOutputHelper output)
@@ -63,6 +65,16 @@ public sealed partial class ExportedAppsTests(CourseRun course, ITestOutputHelpe
             if (exit != 0 || charts != expected)
             {
                 failures.Add($"{stem}.cs: exit {exit}, {charts} of {expected} charts\n{Tail(log)}");
+            }
+            else if (HeadlessChromium.Executable is not null)
+            {
+                // The README promises the chart page opens offline: open it like the course pages.
+                PageCheck drawn = await HeadlessChromium.CheckAsync(chartPage, Path.Combine(mirror.Directory, "browser-check"));
+                output.WriteLine("    " + drawn);
+                if (!drawn.Passed)
+                {
+                    failures.Add(drawn.ToString());
+                }
             }
         }
 
