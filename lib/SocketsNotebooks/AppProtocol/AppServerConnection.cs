@@ -48,6 +48,7 @@ internal sealed class AppServerConnection : SelectorConnection
     /// </summary>
     public CloseReason? ProcessEvents(SelectorEvents mask, Span<byte> receiveBuffer, long nowMs)
     {
+        // Hosting.CloseReason: inside this class a bare CloseReason is the inherited property.
         if ((mask & SelectorEvents.Read) != 0 && !Read(receiveBuffer, nowMs))
         {
             return Hosting.CloseReason.PeerClosed;
