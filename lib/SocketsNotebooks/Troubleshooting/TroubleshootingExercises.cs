@@ -20,7 +20,9 @@ public static class TroubleshootingExercises
         var limit = timeout ?? TimeSpan.FromSeconds(1);
         using var server = ReadToEndServer.Start(new Trace(), "half-close-check");
         string expected = ReadToEndServer.AnswerFor(Request);
-        var ask = Task.Run(() => askAndWait(server.EndPoint, Request));
+        // A thread of its own: the learner's client blocks in Receive, and a busy thread pool must not delay its start.
+        var ask = Task.Factory.StartNew(() => askAndWait(server.EndPoint, Request), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
         if (!Finished(ask, limit))
         {
             // Stopping closes the connection, which ends the client's wait with a 0-byte recv() (or an error).
