@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using SocketsNotebooks.Hosting;
@@ -87,7 +88,13 @@ public sealed class EchoServer : BackgroundServer
                 {
                     // The pause starts once data is there, so everything the client sends in the
                     // next moment is waiting by the time recv() runs, however late the client was.
-                    conn.Socket.Poll((int)IdleTimeout.TotalMicroseconds, SelectMode.SelectRead);
+                    // A client quiet for the whole wait is idle now: recv() would only wait the
+                    // idle timeout a second time after the pause.
+                    if (!conn.Socket.Poll(IdleTimeout, SelectMode.SelectRead))
+                    {
+                        reason = IdleReason();
+                        return;
+                    }
                     if (stopping.WaitHandle.WaitOne(pause))
                     {
                         reason = "server stopped";
@@ -104,7 +111,7 @@ public sealed class EchoServer : BackgroundServer
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
         {
-            reason = $"idle for {IdleTimeout.TotalSeconds:0.#} s";
+            reason = IdleReason();
         }
         catch (SocketException e) when (!stopping.IsCancellationRequested)
         {
@@ -116,4 +123,6 @@ public sealed class EchoServer : BackgroundServer
             CloseConnection(conn, stopping.IsCancellationRequested ? "server stopped" : reason);
         }
     }
+
+    private string IdleReason() => string.Create(CultureInfo.InvariantCulture, $"idle for {IdleTimeout.TotalSeconds:0.#} s");
 }

@@ -156,6 +156,32 @@ public sealed class EchoServerTests
     }
 
     [Fact]
+    public async Task Server_QuietClientWhilePausing_ClosedAfterOneIdleTimeoutNotTwo()
+    {
+        // The pause before recv() waits for data first; a client that sends nothing must cost the
+        // idle timeout once, not the wait for data plus the pause plus recv()'s own timeout.
+        var idle = TimeSpan.FromMilliseconds(500);
+        var trace = new Trace();
+        var server = EchoServer.Start(trace, Unique("idle-pause"), idleTimeout: idle);
+        server.PauseBeforeRecv = TimeSpan.FromSeconds(1);
+        try
+        {
+            var quiet = EchoClient.Connect(server.EndPoint, trace);
+            var closed = await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Close && e.Conn == quiet.Conn, s_wait);
+            var accepted = trace.Events.Single(e => e.Side == Side.Server && e.Kind == TraceKind.Accept && e.Conn == quiet.Conn);
+            quiet.Close();
+
+            Assert.StartsWith("idle for 0.5 s", closed.Note);
+            // Generous for a busy machine, yet well under the 2 s the old double wait took.
+            Assert.InRange(closed.TimeMs - accepted.TimeMs, 0, 1.5 * idle.TotalMilliseconds + 500);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
     public void Stop_NoListenerLeft_ConnectIsRefused()
     {
         var server = EchoServer.Start(name: Unique("stop"));
