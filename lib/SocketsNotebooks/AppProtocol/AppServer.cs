@@ -18,13 +18,15 @@ public sealed class AppServer : SelectorServer
     private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(50);
     // A long-running server (the CLI, a benchmark) must not grow without bound.
     private const int MaxAnatomyRows = 100_000;
-    private const int MaxClosedRows = 100_000;
 
     private readonly byte[] _receiveBuffer;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly object _gate = new();
     private readonly List<RecvAnatomy> _anatomy = [];
-    private readonly List<AppConnectionClosed> _closed = [];
+    // The newest Options.MaxClosedRecords closures; older ones fall off the front.
+    private readonly Queue<AppConnectionClosed> _closed = new();
+    // Counted apart from _closed, which forgets: a benchmark answers far more than it remembers.
+    private int _answered;
 
     private AppServer(string name, Trace trace, AppServerOptions options)
         : base(name, trace, options.Log)
@@ -55,7 +57,10 @@ public sealed class AppServer : SelectorServer
         }
     }
 
-    /// <summary>Every connection closed so far and why, oldest first (the last 100,000 or so).</summary>
+    /// <summary>
+    /// The connections closed most recently and why, oldest first: at most
+    /// <see cref="AppServerOptions.MaxClosedRecords"/> of them, so a server left running does not grow.
+    /// </summary>
     public IReadOnlyList<AppConnectionClosed> Closed
     {
         get
@@ -67,17 +72,8 @@ public sealed class AppServer : SelectorServer
         }
     }
 
-    /// <summary>How many requests were answered completely.</summary>
-    public int Answered
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _closed.Count(c => c.Reason == CloseReason.Answered);
-            }
-        }
-    }
+    /// <summary>How many requests were answered completely (since the start or the last <see cref="ClearRecords"/>).</summary>
+    public int Answered => Volatile.Read(ref _answered);
 
     /// <summary>
     /// Starts the server on a thread of its own and returns once it listens (127.0.0.1, a free
@@ -91,6 +87,7 @@ public sealed class AppServer : SelectorServer
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.ReceiveSize, "ReceiveSize must be positive.");
         }
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxClosedRecords, nameof(options));
         var server = new AppServer(name, trace, options);
         server.Start(options.EndPoint, options.Backlog);
         return server;
@@ -100,13 +97,17 @@ public sealed class AppServer : SelectorServer
     public static AppServer Start(Trace trace, MessageLimits limits, string name = "app") =>
         Start(trace, new AppServerOptions { Limits = limits }, name);
 
-    /// <summary>Forgets the recorded anatomy rows and closures (the trace is cleared separately).</summary>
+    /// <summary>
+    /// Forgets the recorded anatomy rows and closures and restarts <see cref="Answered"/> at 0, so a
+    /// notebook cell can look at its own requests only (the trace is cleared separately).
+    /// </summary>
     public void ClearRecords()
     {
         lock (_gate)
         {
             _anatomy.Clear();
             _closed.Clear();
+            Volatile.Write(ref _answered, 0);
         }
     }
 
@@ -200,11 +201,16 @@ public sealed class AppServer : SelectorServer
         var app = (AppServerConnection)connection;
         lock (_gate)
         {
-            if (_closed.Count >= MaxClosedRows)
+            if (reason == CloseReason.Answered)
             {
-                _closed.RemoveRange(0, MaxClosedRows / 10);
+                _answered++;
             }
-            _closed.Add(new AppConnectionClosed(app.Socket.Conn, app.Peer, reason, app.Error, detail));
+            // Keep the newest: the closure a learner just caused is the one they look for.
+            _closed.Enqueue(new AppConnectionClosed(app.Socket.Conn, app.Peer, reason, app.Error, detail));
+            if (_closed.Count > Options.MaxClosedRecords)
+            {
+                _closed.Dequeue();
+            }
         }
     }
 

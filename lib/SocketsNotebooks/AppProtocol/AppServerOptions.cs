@@ -20,6 +20,13 @@ public sealed record AppServerOptions
     /// <summary>The listen backlog (many clients may connect at once in a benchmark).</summary>
     public int Backlog { get; init; } = 1024;
 
+    /// <summary>
+    /// How many closed connections <see cref="AppServer.Closed"/> remembers: the newest ones are kept, older
+    /// ones forgotten, so a server that runs for hours (the CLI, a benchmark) stays the same size.
+    /// 1,000 is far more than a notebook makes; 0 keeps none.
+    /// </summary>
+    public int MaxClosedRecords { get; init; } = 1000;
+
     /// <summary>Receives the tutorial's log lines (<c>Accepted connection from ...</c>); the CLI prints them.</summary>
     public Action<string>? Log { get; init; }
 }

@@ -26,9 +26,11 @@ public sealed partial class Broker : SelectorServer
     private readonly byte[] _scratch = new byte[ScratchSize];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly object _gate = new();
-    // Every connection that ever subscribed (open or not, up to a cap), for the stats and charts.
+    // Every connection that ever subscribed (open or not, up to a cap; when full, the oldest closed one
+    // makes room), for the stats and charts.
     private readonly List<BrokerConnection> _subscriberHistory = [];
-    private readonly List<PubSubConnectionClosed> _closed = [];
+    // The newest Options.MaxClosedRecords closures; older ones fall off the front.
+    private readonly Queue<PubSubConnectionClosed> _closed = new();
     // Open subscribers, in the order they subscribed; the array is what each publish walks.
     private readonly List<BrokerConnection> _subscribers = [];
     private BrokerConnection[] _fanOut = [];
@@ -71,7 +73,10 @@ public sealed partial class Broker : SelectorServer
         }
     }
 
-    /// <summary>Every connection closed so far and why, oldest first.</summary>
+    /// <summary>
+    /// The connections closed most recently and why, oldest first: at most
+    /// <see cref="BrokerOptions.MaxClosedRecords"/> of them, so a broker left running does not grow.
+    /// </summary>
     public IReadOnlyList<PubSubConnectionClosed> Closed
     {
         get
@@ -97,6 +102,7 @@ public sealed partial class Broker : SelectorServer
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ReceiveSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedMessages, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedBytes, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxClosedRecords, nameof(options));
         var broker = new Broker(name, trace, options);
         broker.Start(options.EndPoint, options.Backlog);
         return broker;
@@ -175,7 +181,22 @@ public sealed partial class Broker : SelectorServer
         }
         lock (_gate)
         {
-            _closed.Add(new PubSubConnectionClosed(closed.Socket.Conn, closed.Peer, reason, detail, closed.ClosedMs ?? NowMs));
+            // Keep the newest: the subscriber that was just cut off is the one a learner looks for.
+            _closed.Enqueue(new PubSubConnectionClosed(closed.Socket.Conn, closed.Peer, reason, detail, closed.ClosedMs ?? NowMs));
+            if (_closed.Count > Options.MaxClosedRecords)
+            {
+                _closed.Dequeue();
+            }
+            // The subscriber history is full (a broker running for days): forget the oldest subscriber
+            // that is gone, so the next one to subscribe is remembered instead of ignored.
+            if (_subscriberHistory.Count >= MaxRememberedSubscribers)
+            {
+                int gone = _subscriberHistory.FindIndex(c => c.IsClosed);
+                if (gone >= 0)
+                {
+                    _subscriberHistory.RemoveAt(gone);
+                }
+            }
         }
     }
 

@@ -44,6 +44,13 @@ public sealed record BrokerOptions
     /// <summary>The most samples kept per subscriber; later ones are dropped so a long-running broker does not grow.</summary>
     public int MaxSamplesPerSubscriber { get; init; } = 5000;
 
+    /// <summary>
+    /// How many closed connections <see cref="Broker.Closed"/> remembers: the newest ones are kept, older
+    /// ones forgotten, so a broker that runs for days (the CLI) stays the same size.
+    /// 1,000 is far more than a notebook makes; 0 keeps none.
+    /// </summary>
+    public int MaxClosedRecords { get; init; } = 1000;
+
     /// <summary>Called with a line for each connection opened or closed; runs on the loop's thread (the CLI prints these).</summary>
     public Action<string>? Log { get; init; }
 }

@@ -34,6 +34,25 @@ public sealed class AppServerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Closed_MoreConnectionsThanMaxClosedRecords_KeepsTheNewestAndCountsAll()
+    {
+        var trace = new Trace();
+        var server = AppServer.Start(trace, new AppServerOptions { MaxClosedRecords = 3 }, nameof(Closed_MoreConnectionsThanMaxClosedRecords_KeepsTheNewestAndCountsAll));
+        try
+        {
+            var exchanges = Enumerable.Range(0, 7).Select(_ => AppClient.Search(server.EndPoint, "ring", trace, s_client)).ToArray();
+
+            // Each close is recorded just after the server's last send: wait for the last one.
+            Assert.True(SpinWait.SpinUntil(() => server.Answered == 7, s_recordWait), $"server answered {server.Answered}");
+            Assert.Equal(exchanges[^3..].Select(e => e.Conn), server.Closed.Select(c => c.Conn));
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
     public void Server_PythonRequestBytes_AnswersWithPythonResponseBytes()
     {
         if (!BitConverter.IsLittleEndian)

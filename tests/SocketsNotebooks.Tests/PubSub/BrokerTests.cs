@@ -47,6 +47,32 @@ public sealed class BrokerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Closed_MorePublishersThanMaxClosedRecords_KeepsTheNewest()
+    {
+        var trace = new Trace();
+        var broker = Broker.Start(trace, new BrokerOptions { MaxClosedRecords = 2 }, nameof(Closed_MorePublishersThanMaxClosedRecords_KeepsTheNewest));
+        try
+        {
+            var conns = new List<int>();
+            for (int i = 0; i < 5; i++)
+            {
+                // One at a time, each closed before the next connects: the broker records them in this order.
+                using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
+                await publisher.PingAsync().WaitAsync(s_timeout);
+                conns.Add(publisher.Conn);
+                publisher.Close();
+                await WaitForCloseAsync(broker, publisher.Conn);
+            }
+
+            Assert.Equal(conns[^2..], broker.Closed.Select(c => c.Conn));
+        }
+        finally
+        {
+            broker.Stop();
+        }
+    }
+
+    [Fact]
     public async Task Subscribe_Prefix100_Gets10001ButNot20001()
     {
         var trace = new Trace();
