@@ -23,15 +23,15 @@ public static class CliArguments
         new("host") { Description = description, DefaultValueFactory = _ => DefaultHost };
 
     /// <summary>
-    /// An optional <c>port</c> argument, default 65432. Port 0 is allowed: a server then lets the OS
-    /// pick a free port and prints it (the tests use this).
+    /// An optional <c>port</c> argument, default <paramref name="defaultPort"/> (the tutorial's 65432 unless
+    /// told otherwise). Port 0 is allowed: a server then lets the OS pick a free port and prints it (the tests use this).
     /// </summary>
-    public static Argument<int> Port(string description = "TCP port, 0-65535") =>
+    public static Argument<int> Port(string description = "TCP port, 0-65535", int defaultPort = DefaultPort) =>
         new("port")
         {
             Description = description,
-            DefaultValueFactory = _ => DefaultPort,
-            CustomParser = ParsePort,
+            DefaultValueFactory = _ => defaultPort,
+            CustomParser = result => ParsePort(result, defaultPort),
         };
 
     /// <summary>
@@ -70,11 +70,11 @@ public static class CliArguments
         };
     }
 
-    private static int ParsePort(ArgumentResult result)
+    private static int ParsePort(ArgumentResult result, int defaultPort)
     {
         if (result.Tokens.Count == 0)
         {
-            return DefaultPort;
+            return defaultPort;
         }
         string text = result.Tokens[0].Value;
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port > IPEndPoint.MaxPort)

@@ -14,7 +14,8 @@ public static class TroubleshootingCommands
 
     private static Command Netstat()
     {
-        var port = CliArguments.Port("only sockets with this local or remote port; 0 = every TCP socket");
+        // Unlike the exercise commands, no port means every socket: netstat is for looking around.
+        var port = CliArguments.Port("only sockets with this local or remote port; 0 or none = every TCP socket", defaultPort: 0);
         var command = new Command("netstat", "The TCP sockets on this machine, netstat -tan style (Recv-Q and Send-Q on Linux).") { port };
         command.SetAction(parsed =>
         {

@@ -31,6 +31,37 @@ public sealed class TroubleshootingCommandsTests
     }
 
     [Fact]
+    public async Task Netstat_NoPort_ListsEverySocket()
+    {
+        // Two listeners on ports the OS picked (never 65432): both appear only if no filter is applied.
+        using var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var ports = new List<int>();
+        foreach (var listener in new[] { first, second })
+        {
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen();
+            ports.Add(((IPEndPoint)listener.LocalEndPoint!).Port);
+        }
+
+        var (exitCode, output, _) = await RunAsync("netstat");
+
+        Assert.Equal(0, exitCode);
+        Assert.All(ports, port =>
+            Assert.Contains(output.Lines, l => l.Contains($"127.0.0.1:{port} ", StringComparison.Ordinal) && l.EndsWith("LISTEN", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task NetstatHelp_PortArgument_SaysNoneMeansEverySocket()
+    {
+        var (exitCode, output, _) = await RunAsync("netstat", "--help");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(output.Lines, l => l.Contains("0 or none = every TCP socket", StringComparison.Ordinal));
+        Assert.DoesNotContain("65432", output.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Netstat_PortNotANumber_Exit2WithUsage()
     {
         var (exitCode, _, error) = await RunAsync("netstat", "http");
