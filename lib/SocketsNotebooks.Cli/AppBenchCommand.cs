@@ -103,7 +103,6 @@ public static class AppBenchCommand
                     while (!running.IsCompleted)
                     {
                         await Task.WhenAny(running, Task.Delay(100, CancellationToken.None)).ConfigureAwait(false);
-                        server?.ClearRecords();
                         bar.Description = clock.Elapsed < warm
                             ? $"warming up: {Interlocked.Read(ref done):N0} requests"
                             : $"measuring: {Interlocked.Read(ref done):N0} requests";

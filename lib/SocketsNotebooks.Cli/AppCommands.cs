@@ -24,44 +24,11 @@ public static class AppCommands
         var host = CliArguments.Host("address to listen on");
         var port = CliArguments.Port("port to listen on, 0 = any free port");
         var command = new Command("app-server", "Answer one search or binary request per connection, until Ctrl+C.") { host, port };
-        command.SetAction(async (parsed, cancellationToken) =>
-        {
-            var output = parsed.InvocationConfiguration.Output;
-            var error = parsed.InvocationConfiguration.Error;
-            IPEndPoint? endPoint = null;
-            try
-            {
-                endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
-                var options = new AppServerOptions { EndPoint = endPoint, Log = output.WriteLine };
-                // The terminal shows the log lines and nothing reads the trace's history: keep none (a
-                // benchmark against this server makes tens of thousands of calls a second).
-                var trace = new Trace { Capacity = 0 };
-                using var server = AppServer.Start(trace, options, "app-server");
-                await output.WriteLineAsync($"Listening on ('{server.EndPoint.Address}', {server.Port})").ConfigureAwait(false);
-                await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
-                try
-                {
-                    while (true)
-                    {
-                        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-                        // The server's own records are not needed here either; emptied now and then.
-                        server.ClearRecords();
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    // Ctrl+C (or the test's token): the normal way a server ends.
-                }
-                server.Stop();
-                await output.WriteLineAsync("Server stopped.").ConfigureAwait(false);
-                return 0;
-            }
-            catch (SocketException e)
-            {
-                await error.WriteLineAsync($"app-server: {CliArguments.Describe(e, endPoint)}").ConfigureAwait(false);
-                return SocketsRoot.FailureExitCode;
-            }
-        });
+        command.SetAction((parsed, cancellationToken) => ServerCommand.RunAsync(parsed, host, port,
+            start: (trace, endPoint) => AppServer.Start(trace, new AppServerOptions { EndPoint = endPoint, Log = parsed.InvocationConfiguration.Output.WriteLine }, "app-server"),
+            listening: server => $"Listening on ('{server.EndPoint.Address}', {server.Port})",
+            stopped: _ => "Server stopped.",
+            cancellationToken));
         return command;
     }
 

@@ -24,34 +24,13 @@ public static class EchoCommands
         var host = CliArguments.Host("address to listen on");
         var port = CliArguments.Port("port to listen on, 0 = any free port");
         var command = new Command("echo-server", "Listen and send back whatever each client sends, until Ctrl+C.") { host, port };
-        command.SetAction(async (parsed, cancellationToken) =>
-        {
-            var output = parsed.InvocationConfiguration.Output;
-            var error = parsed.InvocationConfiguration.Error;
-            IPEndPoint? endPoint = null;
-            try
-            {
-                endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
-                // Printed from Recorded; nothing reads the history, so none is kept while the server runs.
-                var trace = new Trace { PreviewBytes = 64, Capacity = 0 };
-                using var printer = new TracePrinter(trace, output, DescribeServerEvent);
-                // A minute of patience per client: a person typing into `nc` is slower than the library's default.
-                using var server = EchoServer.Start(trace, "echo-server", endPoint, idleTimeout: TimeSpan.FromMinutes(1));
-                await output.WriteLineAsync($"Listening on {server.EndPoint}").ConfigureAwait(false);
-                await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
-                await WaitUntilCancelledAsync(cancellationToken).ConfigureAwait(false);
-                // Quiet first: stopping wakes the blocked accept() with an error that is expected, not news.
-                printer.Dispose();
-                server.Stop();
-                await output.WriteLineAsync("Server stopped.").ConfigureAwait(false);
-                return 0;
-            }
-            catch (SocketException e)
-            {
-                await error.WriteLineAsync($"echo-server: {CliArguments.Describe(e, endPoint)}").ConfigureAwait(false);
-                return SocketsRoot.FailureExitCode;
-            }
-        });
+        command.SetAction((parsed, cancellationToken) => ServerCommand.RunAsync(parsed, host, port,
+            // A minute of patience per client: a person typing into `nc` is slower than the library's default.
+            start: (trace, endPoint) => EchoServer.Start(trace, "echo-server", endPoint, idleTimeout: TimeSpan.FromMinutes(1)),
+            listening: server => $"Listening on {server.EndPoint}",
+            stopped: _ => "Server stopped.",
+            cancellationToken,
+            printEvent: DescribeServerEvent));
         return command;
     }
 
@@ -117,16 +96,4 @@ public static class EchoCommands
         e.Kind == TraceKind.Send && e.Side == Side.Server
             ? $"conn {e.Conn}: echoed {e.Moved} bytes {e.Preview}"
             : TracePrinter.Describe(e);
-
-    private static async Task WaitUntilCancelledAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C (or the test's token): the normal way a server ends.
-        }
-    }
 }

@@ -42,32 +42,13 @@ public static class MultiConnCommands
         var port = RequiredPort("port to listen on, 0 = any free port");
         var naive = new Option<bool>("--naive") { Description = "the tutorial's registration (always Read | Write): watch the loop spin" };
         var command = new Command("multiconn-server", "Serve many echo connections on one thread with a selector, until Ctrl+C.") { host, port, naive };
-        command.SetAction(async (parsed, cancellationToken) =>
-        {
-            var output = parsed.InvocationConfiguration.Output;
-            var error = parsed.InvocationConfiguration.Error;
-            IPEndPoint? endPoint = null;
-            try
-            {
-                endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
-                // The terminal shows the Log lines and nothing reads the trace's history: keep none, so a
-                // server left running for hours does not grow.
-                var trace = new Trace { Capacity = 0 };
-                var options = new MultiConnServerOptions { EndPoint = endPoint, Naive = parsed.GetValue(naive), Log = output.WriteLine };
-                using var server = MultiConnServer.Start(trace, options, "multiconn-server");
-                await output.WriteLineAsync($"Listening on ('{server.EndPoint.Address}', {server.EndPoint.Port})").ConfigureAwait(false);
-                await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
-                await WaitUntilCancelledAsync(cancellationToken).ConfigureAwait(false);
-                server.Stop();
-                await output.WriteLineAsync($"Server stopped: {server.Stats}").ConfigureAwait(false);
-                return 0;
-            }
-            catch (SocketException e)
-            {
-                await error.WriteLineAsync($"multiconn-server: {CliArguments.Describe(e, endPoint)}").ConfigureAwait(false);
-                return SocketsRoot.FailureExitCode;
-            }
-        });
+        command.SetAction((parsed, cancellationToken) => ServerCommand.RunAsync(parsed, host, port,
+            start: (trace, endPoint) => MultiConnServer.Start(trace,
+                new MultiConnServerOptions { EndPoint = endPoint, Naive = parsed.GetValue(naive), Log = parsed.InvocationConfiguration.Output.WriteLine },
+                "multiconn-server"),
+            listening: server => $"Listening on ('{server.EndPoint.Address}', {server.EndPoint.Port})",
+            stopped: server => $"Server stopped: {server.Stats}",
+            cancellationToken));
         return command;
     }
 
@@ -113,17 +94,5 @@ public static class MultiConnCommands
             }
         });
         return command;
-    }
-
-    private static async Task WaitUntilCancelledAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C: the normal way a server ends.
-        }
     }
 }

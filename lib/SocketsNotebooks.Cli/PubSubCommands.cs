@@ -80,43 +80,13 @@ public static class PubSubCommands
             }
         });
         var command = new Command("pubsub-broker", "Run a publish/subscribe broker until Ctrl+C.") { host, port, limit };
-        command.SetAction(async (parsed, cancellationToken) =>
-        {
-            var output = parsed.InvocationConfiguration.Output;
-            var error = parsed.InvocationConfiguration.Error;
-            IPEndPoint? endPoint = null;
-            try
-            {
-                endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
-                // The terminal shows the Log lines and nothing reads the trace's history: keep none.
-                var trace = new Trace { Capacity = 0 };
-                var options = new BrokerOptions { EndPoint = endPoint, MaxQueuedMessages = parsed.GetValue(limit), Log = output.WriteLine, SampleInterval = null };
-                using var broker = Broker.Start(trace, options, "pubsub-broker");
-                await output.WriteLineAsync($"Listening on {broker.EndPoint}").ConfigureAwait(false);
-                await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
-                try
-                {
-                    while (true)
-                    {
-                        await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
-                        // The broker's own records of closed connections must not grow for hours either.
-                        broker.ClearRecords();
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    // Ctrl+C: the normal way a broker ends.
-                }
-                broker.Stop();
-                await output.WriteLineAsync($"Broker stopped: {broker.Published:N0} published, {broker.FannedOut:N0} delivered to subscriber queues.").ConfigureAwait(false);
-                return 0;
-            }
-            catch (SocketException e)
-            {
-                await error.WriteLineAsync($"pubsub-broker: {CliArguments.Describe(e, endPoint)}").ConfigureAwait(false);
-                return SocketsRoot.FailureExitCode;
-            }
-        });
+        command.SetAction((parsed, cancellationToken) => ServerCommand.RunAsync(parsed, host, port,
+            start: (trace, endPoint) => Broker.Start(trace,
+                new BrokerOptions { EndPoint = endPoint, MaxQueuedMessages = parsed.GetValue(limit), Log = parsed.InvocationConfiguration.Output.WriteLine, SampleInterval = null },
+                "pubsub-broker"),
+            listening: broker => $"Listening on {broker.EndPoint}",
+            stopped: broker => $"Broker stopped: {broker.Published:N0} published, {broker.FannedOut:N0} delivered to subscriber queues.",
+            cancellationToken));
         return command;
     }
 

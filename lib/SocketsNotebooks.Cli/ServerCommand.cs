@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Tracing;
+
+namespace SocketsNotebooks.Cli;
+
+/// <summary>
+/// What every server command of the course does in its terminal (<c>echo-server</c>, <c>multiconn-server</c>,
+/// <c>app-server</c>, <c>pubsub-broker</c>): listen, say where, serve until Ctrl+C, stop, say what
+/// happened. Each command passes only what differs: how to start its server and the two lines it prints.
+/// </summary>
+public static class ServerCommand
+{
+    // Room on a terminal line for the bytes a printed event shows (the trace's default is shorter).
+    private const int PrintedPreviewBytes = 64;
+
+    /// <summary>
+    /// Resolves <paramref name="host"/> and <paramref name="port"/>, starts the server, prints
+    /// <paramref name="listening"/> and "Press Ctrl+C to stop.", serves until <paramref name="cancellationToken"/>
+    /// is cancelled, stops, prints <paramref name="stopped"/> and returns 0. A socket error (address in use,
+    /// unknown host) becomes one line on the error writer, named after the command, and exit code 1.
+    /// </summary>
+    /// <param name="parsed">The parsed command line: the command's name, its arguments and its writers.</param>
+    /// <param name="host">The command's host argument.</param>
+    /// <param name="port">The command's port argument.</param>
+    /// <param name="start">Starts the server on the resolved endpoint, recording into the given trace.</param>
+    /// <param name="listening">The first line, e.g. the tutorial's <c>Listening on ('127.0.0.1', 65432)</c>.</param>
+    /// <param name="stopped">The last line, e.g. a summary of what the server did.</param>
+    /// <param name="cancellationToken">Cancelled by Ctrl+C (or by a test).</param>
+    /// <param name="printEvent">
+    /// Turns a trace event into a line to print as it happens (null = skip that event); leave it out when
+    /// the server prints its own log lines.
+    /// </param>
+    public static async Task<int> RunAsync<TServer>(
+        ParseResult parsed,
+        Argument<string> host,
+        Argument<int> port,
+        Func<Trace, IPEndPoint, TServer> start,
+        Func<TServer, string> listening,
+        Func<TServer, string> stopped,
+        CancellationToken cancellationToken,
+        Func<TraceEvent, string?>? printEvent = null)
+        where TServer : BackgroundServer
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(listening);
+        ArgumentNullException.ThrowIfNull(stopped);
+        var output = parsed.InvocationConfiguration.Output;
+        IPEndPoint? endPoint = null;
+        try
+        {
+            endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
+            // Nothing reads the trace's history (the terminal shows lines as they happen): keep none,
+            // so a server left running for hours, or benchmarked, does not grow.
+            var trace = printEvent is null ? new Trace { Capacity = 0 } : new Trace { Capacity = 0, PreviewBytes = PrintedPreviewBytes };
+            using var printer = printEvent is null ? null : new TracePrinter(trace, output, printEvent);
+            using var server = start(trace, endPoint);
+            await output.WriteLineAsync(listening(server)).ConfigureAwait(false);
+            await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
+            await WaitUntilCancelledAsync(cancellationToken).ConfigureAwait(false);
+            // Quiet first: stopping wakes the blocked accept() with an error that is expected, not news.
+            printer?.Dispose();
+            server.Stop();
+            await output.WriteLineAsync(stopped(server)).ConfigureAwait(false);
+            return 0;
+        }
+        catch (SocketException e)
+        {
+            await parsed.InvocationConfiguration.Error.WriteLineAsync($"{parsed.CommandResult.Command.Name}: {CliArguments.Describe(e, endPoint)}")
+                .ConfigureAwait(false);
+            return SocketsRoot.FailureExitCode;
+        }
+    }
+
+    private static async Task WaitUntilCancelledAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C (or the test's token): the normal way a server ends.
+        }
+    }
+}
