@@ -156,11 +156,11 @@ public static class PubSubCommands
             var error = parsed.InvocationConfiguration.Error;
             IPEndPoint? endPoint = null;
             int wanted = parsed.GetValue(count);
+            // Neither the messages nor the trace are kept: a subscriber may run for days.
+            var options = new SubscriberOptions { KeepMessages = false, OnMessage = m => output.WriteLine($"Received {m}") };
             try
             {
                 endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
-                // Neither the messages nor the trace are kept: a subscriber may run for days.
-                var options = new SubscriberOptions { KeepMessages = false, OnMessage = m => output.WriteLine($"Received {m}") };
                 using var subscriber = await Subscriber.ConnectAsync(endPoint, new Trace { Capacity = 0 }, options, cancellationToken).ConfigureAwait(false);
                 await subscriber.SubscribeAsync(parsed.GetValue(topic)!).ConfigureAwait(false);
                 await output.WriteLineAsync($"Subscribed to '{parsed.GetValue(topic)}' on {endPoint}").ConfigureAwait(false);
@@ -190,6 +190,18 @@ public static class PubSubCommands
             catch (SocketException e)
             {
                 await error.WriteLineAsync($"subscribe: {CliArguments.Describe(e, endPoint)}").ConfigureAwait(false);
+                return SocketsRoot.FailureExitCode;
+            }
+            catch (Exception e) when (e is IOException or TimeoutException)
+            {
+                // SubscribeAsync's own failures: the broker hung up before acknowledging, or never answered.
+                await error.WriteLineAsync($"subscribe: {e.Message}").ConfigureAwait(false);
+                return SocketsRoot.FailureExitCode;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // ConnectAsync gave up after the subscriber's timeout (not Ctrl+C).
+                await error.WriteLineAsync($"subscribe: no answer from {endPoint} within {options.Timeout.TotalSeconds:0} s.").ConfigureAwait(false);
                 return SocketsRoot.FailureExitCode;
             }
         });

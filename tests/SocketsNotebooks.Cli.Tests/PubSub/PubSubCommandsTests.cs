@@ -80,6 +80,31 @@ public sealed class PubSubCommandsTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Subscribe_BrokerHangsUpBeforeAcknowledging_Exit1WithOneLine()
+    {
+        // A "broker" that accepts, reads the subscribe request and closes without answering:
+        // SubscribeAsync itself fails, before any message could arrive.
+        using var fake = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        fake.Start();
+        string port = ((System.Net.IPEndPoint)fake.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var hangUp = Task.Run(async () =>
+        {
+            using var connection = await fake.AcceptSocketAsync().WaitAsync(s_timeout);
+            await connection.ReceiveAsync(new byte[1024], System.Net.Sockets.SocketFlags.None).WaitAsync(s_timeout);
+            connection.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+        });
+
+        var (exitCode, output, error) = await RunAsync("subscribe", "127.0.0.1", port, "100");
+        log.WriteLine(error.Text);
+        await hangUp.WaitAsync(s_timeout);
+
+        Assert.Equal(SocketsRoot.FailureExitCode, exitCode);
+        var line = Assert.Single(error.Lines);
+        Assert.StartsWith("subscribe: The connection has ended", line, StringComparison.Ordinal);
+        Assert.Empty(output.Text);
+    }
+
+    [Fact]
     public async Task Publish_NobodyListening_Exit1ConnectionRefused()
     {
         // Bind a port and close it again: nothing listens there now.
