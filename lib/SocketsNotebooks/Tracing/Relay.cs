@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using SocketsNotebooks.Hosting;
@@ -23,6 +24,10 @@ namespace SocketsNotebooks.Tracing;
 /// <c>recv()</c> calls have taken every byte sent so far. Each <c>recv()</c> then sees exactly one
 /// piece (or less, if its buffer is smaller). With its own trace (the default) the relay cannot see
 /// the receiver and only pauses.</para>
+/// <para>When a wait runs out, the relay records why as an <see cref="TraceKind.Error"/> event of
+/// its own whose note starts with <c>relay pacing</c>, because from then on pieces may reach the
+/// receiver glued together. A receiver with no call in the trace yet is not waited for again
+/// until it shows up there; this is decided for each connection and direction on its own.</para>
 /// <para>The relay's own calls record as <see cref="Side.Relay"/>; filter by side
 /// (<c>trace.Recvs(Side.Server)</c>) for a chart of the server alone. The server's end of a relayed
 /// connection gets the client's connection id, so one conversation has one id on both legs.</para>
@@ -33,6 +38,9 @@ public sealed class Relay : BackgroundServer
 {
     // 16 KiB per direction keeps hundreds of connections cheap; pieces are usually far smaller.
     private const int ReadBufferSize = 16 * 1024;
+    // How the note a learner finds in the trace (side relay, kind error) when pieces may have been glued starts.
+    internal const string PacingNotePrefix = "relay pacing";
+
     private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IPEndPoint _upstream;
@@ -55,8 +63,13 @@ public sealed class Relay : BackgroundServer
     /// <summary>The pause after each piece before the next one is sent.</summary>
     public TimeSpan Delay { get; }
 
-    /// <summary>The longest the relay waits for the receiver to read a piece before it sends the next one anyway.</summary>
-    public TimeSpan PaceTimeout { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The longest the relay waits for the receiver to read a piece before it sends the next one anyway
+    /// (and records a note saying so). A receiver recorded in the trace reads long before this; the
+    /// full wait is only spent on one that is missing from the trace, stalled or gone, so it is
+    /// generous enough for a busy machine. Can be changed while the relay runs.
+    /// </summary>
+    public TimeSpan PaceTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Where the relay forwards each connection: the real server.</summary>
     public IPEndPoint Upstream => _upstream;
@@ -184,7 +197,11 @@ public sealed class Relay : BackgroundServer
                     forwarded += size;
                     if (receiver is not null)
                     {
-                        await receiver.WaitUntilReadAsync(forwarded, PaceTimeout, stopping).ConfigureAwait(false);
+                        var paced = await receiver.WaitUntilReadAsync(forwarded, PaceTimeout, stopping).ConfigureAwait(false);
+                        if (paced != Pace.Read)
+                        {
+                            to.RecordError(PacingNote(paced, receiver.Side, PaceTimeout));
+                        }
                     }
                     if (Delay > TimeSpan.Zero)
                     {
@@ -211,7 +228,7 @@ public sealed class Relay : BackgroundServer
         {
             return null;
         }
-        var reader = new Reader();
+        var reader = new Reader(side);
         _readers[(conn, side)] = reader;
         return reader;
     }
@@ -219,23 +236,58 @@ public sealed class Relay : BackgroundServer
     // Called on whichever thread recorded the event; only counts bytes, so it is quick.
     private void OnRecorded(TraceEvent recorded)
     {
-        if (recorded.Kind == TraceKind.Recv && recorded.Side != Side.Relay && recorded.Moved > 0
-            && _readers.TryGetValue((recorded.Conn, recorded.Side), out var reader))
+        if (recorded.Side == Side.Relay || !_readers.TryGetValue((recorded.Conn, recorded.Side), out var reader))
         {
-            reader.Read(recorded.Moved);
+            return;
         }
+        switch (recorded.Kind)
+        {
+            case TraceKind.Recv:
+                reader.Read(recorded.Moved);
+                break;
+            case TraceKind.Close:
+                reader.Closed();
+                break;
+            default:
+                reader.Read(0);
+                break;
+        }
+    }
+
+    private static string PacingNote(Pace paced, Side receiver, TimeSpan timeout)
+    {
+        string who = receiver.ToString().ToLowerInvariant();
+        string seconds = timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
+        return paced == Pace.GaveUp
+            ? $"{PacingNotePrefix}: no call of the {who}'s on this connection in the trace after {seconds} s, so the relay "
+                + $"sends on without waiting for its recv(); pieces may arrive glued together until the {who} shows up"
+            : $"{PacingNotePrefix}: the {who} had not read the last piece after {seconds} s (a busy machine?); the relay "
+                + "sent the next one anyway, so two pieces may arrive in one recv()";
     }
 
     private static string Reason(Exception e) => e is SocketException s ? s.SocketErrorCode.ToString() : e.GetType().Name;
 
+    // How one wait for the receiver ended.
+    private enum Pace
+    {
+        Read,      // the receiver took every byte sent so far (or is gone, or waiting is off until it shows up)
+        TimedOut,  // it is in the trace but did not read within the timeout
+        GaveUp,    // it has no call in the trace: stop waiting for it until it has
+    }
+
     // What one receiver (the server or the client of one connection) has read, as its trace shows it.
-    private sealed class Reader
+    private sealed class Reader(Side side)
     {
         private readonly SemaphoreSlim _progress = new(0);
         private long _read;
         private bool _seen;
+        private bool _closed;
         private bool _givenUp;
 
+        public Side Side => side;
+
+        // Any call of the receiver's counts as a sign of life: an accept or connect shows it is
+        // recorded in this trace long before its first recv() returns data.
         public void Read(int bytes)
         {
             Interlocked.Add(ref _read, bytes);
@@ -243,27 +295,38 @@ public sealed class Relay : BackgroundServer
             _progress.Release();
         }
 
-        public async Task WaitUntilReadAsync(long total, TimeSpan timeout, CancellationToken stopping)
+        // A receiver that has closed reads nothing more: waiting for it would only cost the timeout.
+        public void Closed()
         {
-            if (Volatile.Read(ref _givenUp))
+            Volatile.Write(ref _closed, true);
+            Read(0);
+        }
+
+        public async Task<Pace> WaitUntilReadAsync(long total, TimeSpan timeout, CancellationToken stopping)
+        {
+            // Given up, but only until the receiver shows up in the trace: a late one (a busy
+            // machine, a server still serving someone else) gets its pieces paced again.
+            if (Volatile.Read(ref _givenUp) && !Volatile.Read(ref _seen))
             {
-                return;
+                return Pace.Read;
             }
             var deadline = DateTime.UtcNow + timeout;
-            while (Interlocked.Read(ref _read) < total)
+            while (Interlocked.Read(ref _read) < total && !Volatile.Read(ref _closed))
             {
                 var left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero || !await _progress.WaitAsync(left, stopping).ConfigureAwait(false))
                 {
-                    // A receiver that never shows up in the trace is not recorded there (or not
-                    // reading at all): stop waiting for it and fall back to the plain delay.
-                    if (!Volatile.Read(ref _seen))
+                    if (Volatile.Read(ref _seen))
                     {
-                        Volatile.Write(ref _givenUp, true);
+                        return Pace.TimedOut;
                     }
-                    return;
+                    // Not recorded in this trace (or not even accepted yet): the plain delay is all
+                    // the relay can do for now.
+                    Volatile.Write(ref _givenUp, true);
+                    return Pace.GaveUp;
                 }
             }
+            return Pace.Read;
         }
     }
 }

@@ -240,6 +240,127 @@ public sealed class RelayTests(ITestOutputHelper output)
         }
     }
 
+    private static bool IsPacingNote(TraceEvent e) =>
+        e.Side == Side.Relay && e.Kind == TraceKind.Error && e.Note.StartsWith("relay pacing", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Pacing_ServerNotInTheTrace_NoteRecordedForEachConnectionAndEchoStillWhole()
+    {
+        var trace = new Trace();
+        using var upstream = new AsyncEcho();  // records nothing: the relay cannot see it read
+        var relay = Relay.Start(upstream.EndPoint, Pieces.Fixed(2), trace, name: Unique("relay"));
+        relay.PaceTimeout = TimeSpan.FromMilliseconds(200);
+        try
+        {
+            var first = EchoClient.Connect(relay.EndPoint, trace);
+            first.SendAll("first"u8.ToArray());
+            first.Shutdown(SocketShutdown.Send);
+            Assert.Equal("first"u8.ToArray(), EchoClient.ReadUntilClosed(first));
+            first.Close();
+            var second = EchoClient.Connect(relay.EndPoint, trace);
+            second.SendAll("second"u8.ToArray());
+            second.Shutdown(SocketShutdown.Send);
+            Assert.Equal("second"u8.ToArray(), EchoClient.ReadUntilClosed(second));
+            second.Close();
+            foreach (var note in trace.Events.Where(IsPacingNote))
+            {
+                output.WriteLine($"conn {note.Conn}: {note.Note}");
+            }
+            // Giving up on one connection's server does not switch pacing off for the next one:
+            // each decides (and says so) for itself.
+            var notes = trace.Events.Where(e => IsPacingNote(e) && e.Note.Contains("server's")).ToArray();
+            Assert.Equal([first.Conn, second.Conn], notes.Select(n => n.Conn));
+            Assert.All(notes, n => Assert.Contains("glued", n.Note));
+        }
+        finally
+        {
+            relay.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Pacing_ServerShowsUpLate_PiecesArePacedAgain()
+    {
+        var trace = new Trace();
+        var listener = TracedSocket.Tcp(trace, Side.Server);
+        listener.Bind(IPAddress.Loopback, 0);
+        listener.Listen();
+        var relay = Relay.Start(listener.LocalEndPoint!, Pieces.Fixed(1), trace, name: Unique("relay"));
+        relay.PaceTimeout = TimeSpan.FromMilliseconds(200);
+        var client = EchoClient.Connect(relay.EndPoint, trace);
+        TracedSocket? server = null;
+        try
+        {
+            // Nobody has accepted yet, so the relay gives up waiting and sends every piece at once.
+            client.SendAll("abcdef"u8.ToArray());
+            await trace.WaitForAsync(IsPacingNote, s_wait);
+            relay.PaceTimeout = s_wait;  // from here on, only a relay that stopped pacing would glue pieces
+            server = listener.Accept();
+            server.ReceiveTimeout = 5000;
+            ReceiveExactly(server, 6);
+
+            // The server is in the trace now: the relay waits for it again, one recv() per piece.
+            client.SendAll("ghij"u8.ToArray());
+            // Paced, the relay sends "g" and then waits for the server's recv(): no "h" while nobody reads.
+            int relaySends = 0;
+            await Assert.ThrowsAsync<TimeoutException>(() => trace.WaitForAsync(
+                e => e.Side == Side.Relay && e.Kind == TraceKind.Send && ++relaySends == 8, TimeSpan.FromMilliseconds(300)));
+            ReceiveExactly(server, 4);
+
+            var sizes = trace.Recvs(Side.Server).Where(e => e.Moved > 0).Select(e => e.Moved).ToArray();
+            output.WriteLine($"server recv() sizes: {string.Join(", ", sizes)}");
+            Assert.Equal([1, 1, 1, 1], sizes[^4..]);
+            Assert.Single(trace.Events, IsPacingNote);
+        }
+        finally
+        {
+            server?.Close();
+            client.Close();
+            relay.Stop();
+            listener.Close();
+        }
+    }
+
+    [Fact]
+    public async Task Pacing_ServerStopsReading_EachLatePieceNoted()
+    {
+        var trace = new Trace();
+        var listener = TracedSocket.Tcp(trace, Side.Server);
+        listener.Bind(IPAddress.Loopback, 0);
+        listener.Listen();
+        var relay = Relay.Start(listener.LocalEndPoint!, Pieces.Fixed(1), trace, name: Unique("relay"));
+        relay.PaceTimeout = TimeSpan.FromMilliseconds(150);
+        var client = EchoClient.Connect(relay.EndPoint, trace);
+        var server = listener.Accept();  // in the trace, but never reads
+        try
+        {
+            client.SendAll("xyz"u8.ToArray());
+            int notes = 0;
+            await trace.WaitForAsync(e => IsPacingNote(e) && ++notes == 3, s_wait);
+
+            Assert.All(trace.Events.Where(IsPacingNote), n => Assert.Contains("had not read", n.Note));
+            Assert.DoesNotContain(trace.Events, e => IsPacingNote(e) && e.Note.Contains("no call"));
+        }
+        finally
+        {
+            server.Close();
+            client.Close();
+            relay.Stop();
+            listener.Close();
+        }
+    }
+
+    private static void ReceiveExactly(TracedSocket socket, int count)
+    {
+        var buffer = new byte[64];
+        for (int got = 0; got < count;)
+        {
+            int n = socket.Receive(buffer.AsSpan(0, count - got));
+            Assert.NotEqual(0, n);
+            got += n;
+        }
+    }
+
     [Fact]
     public void Stop_ListenerGone_ConnectIsRefusedAndNameIsFree()
     {
