@@ -9,12 +9,17 @@ public static class EchoExercises
     /// Checks a prediction of how many <c>recv()</c> calls return data when a message of
     /// <paramref name="messageLength"/> bytes goes through a relay cutting pieces of
     /// <paramref name="pieceSize"/> bytes, against the server's recorded <paramref name="serverRecvs"/>.
+    /// Other events may come along (<c>trace.Events</c>): only the server's <c>recv()</c> calls are
+    /// counted, and a note of the relay's saying it stopped pacing explains a count that is off.
     /// </summary>
     public static string CheckPieceSizePrediction(int predicted, int messageLength, int pieceSize, IEnumerable<TraceEvent> serverRecvs)
     {
         ArgumentNullException.ThrowIfNull(serverRecvs);
         ArgumentOutOfRangeException.ThrowIfLessThan(pieceSize, 1, nameof(pieceSize));
-        var recvs = serverRecvs.Where(e => e.Kind == TraceKind.Recv).ToArray();
+        var events = serverRecvs.ToArray();
+        var recvs = events.Where(e => e.Kind == TraceKind.Recv && e.Side == Side.Server).ToArray();
+        var pacingNote = events.FirstOrDefault(e => e.Side == Side.Relay && e.Kind == TraceKind.Error
+            && e.Note.StartsWith(Relay.PacingNotePrefix, StringComparison.Ordinal));
         int withData = recvs.Count(e => e.Moved > 0);
         int expected = (messageLength + pieceSize - 1) / pieceSize;
         int leftOver = messageLength % pieceSize;
@@ -25,10 +30,19 @@ public static class EchoExercises
         {
             return "❌ No recv() calls in the trace yet: run the cell above first (it sends the message through the relay).";
         }
+        if (withData != expected && pacingNote is not null)
+        {
+            // Not the learner's mistake: the relay could not wait for each recv() this time.
+            return $"❌ The server's recv() returned data {withData} times, but {why} were expected, and the relay "
+                + $"left a note in the trace saying why: \"{pacingNote.Note}\". Run the cell above again, then this check; "
+                + "your prediction can only be judged on a run where every piece got its own recv().";
+        }
         if (withData != expected)
         {
             return $"❌ The server's recv() returned data {withData} times, but {why} were expected. "
-                + "Did the relay in the run use the same piece size and message?";
+                + "Did the relay in the run use the same piece size and message? If it did, look for a note starting "
+                + $"\"{Relay.PacingNotePrefix}\" in trace.Table(Side.Relay): on a busy machine the relay may stop waiting "
+                + "for each recv(), and pieces then arrive glued together.";
         }
         if (predicted == withData)
         {
@@ -42,5 +56,15 @@ public static class EchoExercises
         }
         return $"❌ You predicted {predicted}; the server's recv() returned data {withData} times: {why}. "
             + "Each piece the relay sends is read by its own recv(), because the relay waits for it.";
+    }
+
+    /// <summary>
+    /// The same check, reading the server's <c>recv()</c> calls and any note of the relay's straight
+    /// from <paramref name="trace"/>.
+    /// </summary>
+    public static string CheckPieceSizePrediction(int predicted, int messageLength, int pieceSize, Trace trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        return CheckPieceSizePrediction(predicted, messageLength, pieceSize, trace.Events);
     }
 }

@@ -5,6 +5,8 @@ namespace SocketsNotebooks.Tests.Echo;
 
 public sealed class EchoExercisesTests
 {
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
+
     private static string Unique(string name) => $"{nameof(EchoExercisesTests)}-{name}-{Guid.NewGuid():N}";
 
     // The notebook's exercise, run for real: a message through a relay cutting pieces of 3.
@@ -58,6 +60,73 @@ public sealed class EchoExercisesTests
 
         Assert.StartsWith("❌ Close", verdict);
         Assert.Contains("FIN", verdict);
+    }
+
+    [Fact]
+    public void CheckPieceSizePrediction_WholeTrace_CountsOnlyTheServersRecvs()
+    {
+        var message = "0123456789"u8.ToArray();
+        var trace = new Trace();
+        var echo = EchoServer.Start(trace, Unique("echo"));
+        var relay = Relay.Start(echo.EndPoint, Pieces.Fixed(3), trace, name: Unique("relay"));
+        try
+        {
+            EchoClient.Exchange(relay.EndPoint, message, trace);
+
+            // The client's and the relay's recv() calls are in the trace too; they must not count.
+            Assert.StartsWith("✅", EchoExercises.CheckPieceSizePrediction(4, message.Length, 3, trace));
+        }
+        finally
+        {
+            relay.Stop();
+            echo.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task CheckPieceSizePrediction_ServerBusyAndPacingGaveUp_VerdictQuotesTheRelaysNote()
+    {
+        var message = "0123456789"u8.ToArray();
+        var trace = new Trace();
+        var echo = EchoServer.Start(trace, Unique("echo"));
+        var relay = Relay.Start(echo.EndPoint, Pieces.Fixed(3), trace, name: Unique("relay"));
+        relay.PaceTimeout = TimeSpan.FromMilliseconds(200);
+        // The tutorial's server serves one client at a time: while this one is connected, the
+        // relay's connection waits unaccepted and the relay cannot see the server read.
+        var busy = EchoClient.Connect(echo.EndPoint, trace);
+        try
+        {
+            await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Accept && e.Conn == busy.Conn, s_wait);
+            var exchange = Task.Run(() => EchoClient.Exchange(relay.EndPoint, message, trace));
+            int pieces = 0;
+            await trace.WaitForAsync(e => e.Side == Side.Relay && e.Kind == TraceKind.Send && ++pieces == 4, s_wait);
+            busy.Close();
+            Assert.Equal(message, await exchange.WaitAsync(s_wait));
+
+            string verdict = EchoExercises.CheckPieceSizePrediction(4, message.Length, 3, trace);
+
+            Assert.StartsWith("❌", verdict);
+            Assert.Contains("relay pacing: no call of the server's", verdict);
+        }
+        finally
+        {
+            busy.Close();
+            relay.Stop();
+            echo.Stop();
+        }
+    }
+
+    [Fact]
+    public void CheckPieceSizePrediction_CountOffAndOnlyServerRecvsGiven_PointsAtTheRelaysNote()
+    {
+        var trace = new Trace();
+        trace.Record(1, Side.Server, TraceKind.Recv, 1024, 10);
+        trace.Record(1, Side.Server, TraceKind.Recv, 1024, 0);
+
+        string verdict = EchoExercises.CheckPieceSizePrediction(4, 10, 3, trace.Recvs(Side.Server));
+
+        Assert.StartsWith("❌", verdict);
+        Assert.Contains("\"relay pacing\" in trace.Table(Side.Relay)", verdict);
     }
 
     [Fact]
