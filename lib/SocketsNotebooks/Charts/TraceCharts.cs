@@ -21,6 +21,10 @@ public static class TraceCharts
     // Timeline labels sit in lanes of their own and stay readable a little longer.
     private const int MaxLabelledTimelineMarks = 80;
 
+    // The share of the time axis one character of a timeline label takes, roughly (a digit is about
+    // 7 px of the 600-700 px a plot gets in a notebook), so labels can leave each other room.
+    private const double TimelineLabelCharShare = 0.012;
+
     /// <summary>
     /// One bar per <c>recv()</c> call, in the order they happened: x is the call number, y the bytes
     /// it returned, one colour per connection. A 0-byte bar (labelled FIN) is the peer closing.
@@ -116,13 +120,16 @@ public static class TraceCharts
     /// <summary>
     /// When each call happened: time (ms) across, one lane per side and connection down
     /// (client on top, then relay, then server). Sends and receives are markers sized by the bytes
-    /// they moved; connects, accepts, shutdowns and closes are small grey diamonds.
+    /// they moved; connects, accepts, shutdowns and closes are small grey diamonds. A mark is
+    /// labelled with its bytes (FIN for a 0-byte <c>recv()</c>) only where the label has room; a
+    /// mark too close to the last labelled one in its lane keeps its detail in the hover text.
     /// </summary>
     public static GenericChart Timeline(IEnumerable<TraceEvent> events, string title)
     {
         ArgumentNullException.ThrowIfNull(events);
         var all = events.ToArray();
         double start = all.Length == 0 ? 0 : all.Min(e => e.TimeMs);
+        double span = all.Length == 0 ? 0 : all.Max(e => e.TimeMs) - start;
         var lanes = all.Select(e => (e.Side, e.Conn)).Distinct()
             .OrderBy(l => l.Side switch { Side.Client => 0, Side.Relay => 1, _ => 2 }).ThenBy(l => l.Conn)
             .Select(l => Lane(l.Side, l.Conn)).ToArray();
@@ -148,7 +155,7 @@ public static class TraceCharts
             marks.SetProperty("marker", marker);
             if (sized && labelled)
             {
-                marks.SetProperty("text", picked.Select(e => e.Moved == 0 ? "FIN" : e.Moved.ToString(CultureInfo.InvariantCulture)).ToArray());
+                marks.SetProperty("text", TimelineLabels(picked, span));
                 marks.SetProperty("textposition", labelAt);
             }
             return marks;
@@ -247,6 +254,31 @@ public static class TraceCharts
         string detail = string.Join("<br>", new[] { e.Preview, e.Note }.Where(s => s.Length > 0).Select(Escape));
         return string.Create(CultureInfo.InvariantCulture,
             $"{e.TimeMs:0.###} ms, {e.Side.ToString().ToLowerInvariant()} conn {e.Conn}: {what}{(detail.Length > 0 ? "<br>" + detail : "")}");
+    }
+
+    // Through a relay, the relay's send on one leg and its recv or send on the other fall within a
+    // fraction of a millisecond, as do the two FINs of one close: drawn side by side, their labels
+    // print on top of each other ("2" over "2", "FIN" over "FIN"). So, lane by lane in time order,
+    // a label is kept only if it clears the last one kept; the rest stay empty.
+    private static string[] TimelineLabels(TraceEvent[] marks, double span)
+    {
+        var labels = new string[marks.Length];
+        var lastKept = new Dictionary<string, (double TimeMs, int Length)>();
+        foreach (int i in Enumerable.Range(0, marks.Length).OrderBy(i => marks[i].TimeMs))
+        {
+            var e = marks[i];
+            string label = e.Moved == 0 ? "FIN" : e.Moved.ToString(CultureInfo.InvariantCulture);
+            string lane = Lane(e.Side, e.Conn);
+            if (lastKept.TryGetValue(lane, out var kept)
+                && e.TimeMs - kept.TimeMs < span * TimelineLabelCharShare * ((kept.Length + label.Length) / 2.0 + 1))
+            {
+                labels[i] = "";
+                continue;
+            }
+            labels[i] = label;
+            lastKept[lane] = (e.TimeMs, label.Length);
+        }
+        return labels;
     }
 
     private static bool IsData(TraceEvent e) => e.Kind is TraceKind.Send or TraceKind.Recv;

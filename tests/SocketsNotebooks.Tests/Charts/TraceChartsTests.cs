@@ -148,6 +148,34 @@ public sealed class TraceChartsTests
         Assert.Equal(FormattableString.Invariant($"{recv.TimeMs:0.###} ms, server conn 4: recv(): 5 of 1024 bytes<br>b'Hello'"), hover);
     }
 
+    private static TraceEvent At(double timeMs, Side side, TraceKind kind, int moved) =>
+        new(0, timeMs, 3, side, kind, 1024, moved, "", "");
+
+    [Fact]
+    public void Timeline_MarksTooCloseInOneLane_OnlyTheFirstLabelled()
+    {
+        // Notebook 01's relay lane: the relay's two sends 0.3 ms apart, then two FINs together,
+        // on a 30 ms axis; the server's recv at the same moment sits in a lane of its own.
+        TraceEvent[] events =
+        [
+            At(0, Side.Client, TraceKind.Send, 13),
+            At(5.0, Side.Relay, TraceKind.Send, 2),
+            At(5.3, Side.Relay, TraceKind.Send, 2),
+            At(5.1, Side.Server, TraceKind.Recv, 2),
+            At(12.0, Side.Relay, TraceKind.Send, 4),
+            At(28.0, Side.Relay, TraceKind.Recv, 0),
+            At(28.2, Side.Relay, TraceKind.Recv, 0),
+            At(30.0, Side.Relay, TraceKind.Recv, 0),
+        ];
+        var data = Json(TraceCharts.Timeline(events, "timeline")).GetProperty("data");
+
+        Assert.Equal(["2", "FIN", "", "FIN"], Strings(data[0].GetProperty("text")));
+        Assert.Equal(["13", "2", "", "4"], Strings(data[1].GetProperty("text")));
+        // Every mark is still drawn, and its hover text still tells its bytes.
+        Assert.Equal(4, data[1].GetProperty("x").GetArrayLength());
+        Assert.Contains("took 2 of 1024 bytes", Strings(data[1].GetProperty("hovertext"))[2]);
+    }
+
     public static TheoryData<string> ChartNames => ["recv", "send", "timeline"];
 
     [Theory]
