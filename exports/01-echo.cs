@@ -240,7 +240,7 @@ Console.WriteLine($"sent {PythonBytes.Repr(exerciseMessage)} through {relay.Piec
 // ── cell 14 ──
 var serverRecvs = trace.Recvs(Side.Server);
 int length = exerciseMessage.Length;
-display(EchoExercises.CheckPieceSizePrediction(myPrediction, length, pieceSize, serverRecvs));
+display(EchoExercises.CheckPieceSizePrediction(myPrediction, length, pieceSize, trace));
 display(TraceCharts.RecvSizes(serverRecvs, $"Exercise: {length} bytes, relay pieces of {pieceSize}"));
 
 // ## Clean up
