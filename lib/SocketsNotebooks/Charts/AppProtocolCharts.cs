@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Plotly.NET;
-using Plotly.NET.LayoutObjects;
 using SocketsNotebooks.AppProtocol;
+using static SocketsNotebooks.Charts.PlotlyParts;
 using PlotlyTrace = Plotly.NET.Trace;
 
 namespace SocketsNotebooks.Charts;
@@ -61,24 +61,11 @@ public static class AppProtocolCharts
         complete.SetProperty("hoverinfo", "text");
         complete.SetProperty("marker", Dyn(("symbol", "star"), ("size", 14), ("color", "#222"), ("line", Dyn(("color", "white"), ("width", 1)))));
 
-        var layout = new Layout();
-        layout.SetProperty("title", Dyn(("text", title)));
+        var layout = BaseLayout(title, Axis("recv() call, in order", dtick: rows.Length <= 30 ? 1 : null),
+            Axis("bytes delivered, by part of the message"), height: 400, leftTitle: false);
         layout.SetProperty("barmode", "stack");
         layout.SetProperty("bargap", 0.15);
-        layout.SetProperty("hovermode", "closest");
-        layout.SetProperty("height", 400);
-        layout.SetProperty("margin", Dyn(("t", 60), ("b", 60)));
         layout.SetProperty("legend", Dyn(("orientation", "h"), ("y", -0.2)));
-        var xAxis = new LinearAxis();
-        xAxis.SetProperty("title", Dyn(("text", "recv() call, in order")));
-        if (rows.Length <= 30)
-        {
-            xAxis.SetProperty("dtick", 1);
-        }
-        var yAxis = new LinearAxis();
-        yAxis.SetProperty("title", Dyn(("text", "bytes delivered, by part of the message")));
-        layout.SetProperty("xaxis", xAxis);
-        layout.SetProperty("yaxis", yAxis);
 
         List<PlotlyTrace> traces =
         [
@@ -87,7 +74,7 @@ public static class AppProtocolCharts
             Part("content", r => r.Content, ContentColor),
             complete,
         ];
-        return GenericChart.setLayout(layout, GenericChart.ofTraceObjects(true, traces));
+        return Chart(traces, layout);
     }
 
     /// <summary>
@@ -275,14 +262,4 @@ public static class AppProtocolCharts
 
     private static string Legend(string part, string name, int bytes) =>
         $"<span class=\"{part}\" style=\"padding:1px 6px;margin-right:10px\">{name}: {bytes} bytes</span>";
-
-    private static DynamicObj.DynamicObj Dyn(params (string Name, object Value)[] properties)
-    {
-        var obj = new DynamicObj.DynamicObj();
-        foreach (var (name, value) in properties)
-        {
-            obj.SetProperty(name, value);
-        }
-        return obj;
-    }
 }

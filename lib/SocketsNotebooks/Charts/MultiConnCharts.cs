@@ -1,9 +1,9 @@
 using System.Globalization;
 using Plotly.NET;
-using Plotly.NET.LayoutObjects;
 using SocketsNotebooks.Hosting;
 using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.Tracing;
+using static SocketsNotebooks.Charts.PlotlyParts;
 using PlotlyTrace = Plotly.NET.Trace;
 
 namespace SocketsNotebooks.Charts;
@@ -16,9 +16,6 @@ namespace SocketsNotebooks.Charts;
 /// </summary>
 public static class MultiConnCharts
 {
-    private static readonly string[] s_pieceColors =
-        ["#636efa", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692", "#b6e880", "#ff97ff", "#fecb52", "#ef553b"];
-
     /// <summary>
     /// One stacked bar per connection: each segment is one <c>recv()</c> that returned data, bottom
     /// to top in order. Every connection carried the same bytes, so the bars are equally tall; where
@@ -46,7 +43,7 @@ public static class MultiConnCharts
             bar.SetProperty("hovertext", having.Select(c =>
                 $"recv #{k + 1} on conn {c.Conn}: {c.Calls[k].Moved} of {c.Calls[k].Asked} bytes<br>{Escape(c.Calls[k].Preview)}").ToArray());
             bar.SetProperty("hoverinfo", "text");
-            bar.SetProperty("marker", Dyn(("color", s_pieceColors[k % s_pieceColors.Length]), ("line", Dyn(("color", "white"), ("width", 1)))));
+            bar.SetProperty("marker", Dyn(("color", Colors[k % Colors.Length]), ("line", Dyn(("color", "white"), ("width", 1)))));
             traces.Add(bar);
         }
         if (messageEnds is { Count: > 0 } && byConn.Length > 0)
@@ -68,9 +65,9 @@ public static class MultiConnCharts
             ends.SetProperty("hoverinfo", "skip");
             traces.Add(ends);
         }
-        var layout = BaseLayout(title, "connection", "bytes received, one segment per recv() call");
+        var layout = BaseLayout(title, Axis("connection", automargin: true, category: true),
+            Axis("bytes received, one segment per recv() call", automargin: true), height: 400);
         layout.SetProperty("barmode", "stack");
-        layout.SetProperty("xaxis", Axis("connection", category: true));
         return Chart(traces, layout);
     }
 
@@ -121,11 +118,10 @@ public static class MultiConnCharts
         }
 
         var lanes = calls.Select(e => e.Conn).Distinct().Order().Select(Lane).ToArray();
-        var layout = BaseLayout(title, "time since the first call (ms)", "connection");
-        var yAxis = Axis("connection", category: true);
+        var yAxis = Axis("connection", automargin: true, category: true);
         yAxis.SetProperty("categoryorder", "array");
         yAxis.SetProperty("categoryarray", lanes.Reverse().ToArray());
-        layout.SetProperty("yaxis", yAxis);
+        var layout = BaseLayout(title, Axis("time since the first call (ms)", automargin: true), yAxis);
         layout.SetProperty("height", Math.Max(320, 140 + 36 * lanes.Length));
         return Chart(traces, layout);
     }
@@ -156,13 +152,10 @@ public static class MultiConnCharts
             bar.SetProperty("marker", Dyn(("color", i == 0 ? "#ef553b" : i == 1 ? "#00cc96" : "#636efa")));
             traces.Add(bar);
         }
-        var layout = BaseLayout(title, "what the server was doing", "Select() wake-ups per second (log scale)");
-        var yAxis = Axis("Select() wake-ups per second (log scale)");
-        yAxis.SetProperty("type", "log");
         // Ticks at powers of ten only: 10, 100, 1000...
-        yAxis.SetProperty("dtick", 1);
-        layout.SetProperty("yaxis", yAxis);
-        layout.SetProperty("xaxis", Axis("what the server was doing", category: true));
+        var yAxis = Axis("Select() wake-ups per second (log scale)", automargin: true, dtick: 1);
+        yAxis.SetProperty("type", "log");
+        var layout = BaseLayout(title, Axis("what the server was doing", automargin: true, category: true), yAxis, height: 400);
         layout.SetProperty("barmode", "group");
         return Chart(traces, layout);
     }
@@ -191,64 +184,8 @@ public static class MultiConnCharts
         var table = new PlotlyTrace("table");
         table.SetProperty("header", Dyn(("values", header), ("align", "left"), ("fill", Dyn(("color", "#dde1e8")))));
         table.SetProperty("cells", Dyn(("values", columns), ("align", "left"), ("height", 24)));
-        var layout = new Layout();
-        var heading = new Title();
-        heading.SetProperty("text", title);
-        heading.SetProperty("x", 0.01);
-        heading.SetProperty("xanchor", "left");
-        layout.SetProperty("title", heading);
-        layout.SetProperty("height", Math.Min(600, 120 + 26 * Math.Max(rows.Length, 1)));
-        layout.SetProperty("margin", Dyn(("t", 50), ("b", 10), ("l", 10), ("r", 10)));
-        return Chart([table], layout);
+        return Chart([table], TableLayout(title, Math.Min(600, 120 + 26 * Math.Max(rows.Length, 1))));
     }
 
     private static string Lane(int conn) => $"conn {conn}";
-
-    // Hover text is HTML to plotly.js; a preview such as b'<b>' must show as typed.
-    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
-
-    private static GenericChart Chart(List<PlotlyTrace> traces, Layout layout) =>
-        GenericChart.setLayout(layout, GenericChart.ofTraceObjects(true, traces));
-
-    private static Layout BaseLayout(string title, string xTitle, string yTitle)
-    {
-        var layout = new Layout();
-        var heading = new Title();
-        heading.SetProperty("text", title);
-        // Left-aligned, like TraceCharts: a centred title runs under plotly's toolbar.
-        heading.SetProperty("x", 0.01);
-        heading.SetProperty("xanchor", "left");
-        layout.SetProperty("title", heading);
-        layout.SetProperty("xaxis", Axis(xTitle));
-        layout.SetProperty("yaxis", Axis(yTitle));
-        layout.SetProperty("showlegend", true);
-        layout.SetProperty("hovermode", "closest");
-        layout.SetProperty("height", 400);
-        layout.SetProperty("margin", Dyn(("t", 60), ("b", 60)));
-        return layout;
-    }
-
-    private static LinearAxis Axis(string title, bool category = false)
-    {
-        var axis = new LinearAxis();
-        var text = new Title();
-        text.SetProperty("text", title);
-        axis.SetProperty("title", text);
-        axis.SetProperty("automargin", true);
-        if (category)
-        {
-            axis.SetProperty("type", "category");
-        }
-        return axis;
-    }
-
-    private static DynamicObj.DynamicObj Dyn(params (string Name, object Value)[] properties)
-    {
-        var obj = new DynamicObj.DynamicObj();
-        foreach (var (name, value) in properties)
-        {
-            obj.SetProperty(name, value);
-        }
-        return obj;
-    }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Plotly.NET;
-using Plotly.NET.LayoutObjects;
 using SocketsNotebooks.PubSub;
+using static SocketsNotebooks.Charts.PlotlyParts;
 using PlotlyTrace = Plotly.NET.Trace;
 
 namespace SocketsNotebooks.Charts;
@@ -34,7 +34,7 @@ public static class PubSubCharts
         double start = Start(shown);
         var traces = Lines(shown, start, names, s => s.Delivered, "delivered");
         traces.Add(CutOffMarks(shown, start, names, s => s.Delivered, "delivered"));
-        return Chart(traces, BaseLayout(title, "time since the first subscription (ms)", "messages delivered"));
+        return Chart(traces, TimeLayout(title, "messages delivered"));
     }
 
     /// <summary>
@@ -50,7 +50,7 @@ public static class PubSubCharts
         double start = Start(shown);
         var traces = Lines(shown, start, names, s => s.Queued, "queued");
         traces.Add(CutOffMarks(shown, start, names, s => s.Queued, "queued"));
-        var layout = BaseLayout(title, "time since the first subscription (ms)", "messages queued in the broker");
+        var layout = TimeLayout(title, "messages queued in the broker");
         if (limit is { } max)
         {
             layout.SetProperty("shapes", new[]
@@ -116,40 +116,7 @@ public static class PubSubCharts
         return marks;
     }
 
-    private static GenericChart Chart(List<PlotlyTrace> traces, Layout layout) =>
-        GenericChart.setLayout(layout, GenericChart.ofTraceObjects(true, traces));
-
-    private static Layout BaseLayout(string title, string xTitle, string yTitle)
-    {
-        var layout = new Layout();
-        layout.SetProperty("title", Dyn(("text", title)));
-        layout.SetProperty("xaxis", Axis(xTitle));
-        layout.SetProperty("yaxis", Axis(yTitle));
-        layout.SetProperty("showlegend", true);
-        layout.SetProperty("hovermode", "closest");
-        layout.SetProperty("height", 400);
-        layout.SetProperty("margin", Dyn(("t", 60), ("b", 60)));
-        return layout;
-    }
-
-    private static LinearAxis Axis(string title)
-    {
-        var axis = new LinearAxis();
-        axis.SetProperty("title", Dyn(("text", title)));
-        axis.SetProperty("rangemode", "tozero");
-        return axis;
-    }
-
-    // Hover text is HTML to plotly.js.
-    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
-
-    private static DynamicObj.DynamicObj Dyn(params (string Name, object Value)[] properties)
-    {
-        var obj = new DynamicObj.DynamicObj();
-        foreach (var (name, value) in properties)
-        {
-            obj.SetProperty(name, value);
-        }
-        return obj;
-    }
+    // Counts and times since the first subscription: both axes start at zero.
+    private static Layout TimeLayout(string title, string yTitle) =>
+        BaseLayout(title, Axis("time since the first subscription (ms)", toZero: true), Axis(yTitle, toZero: true), height: 400, leftTitle: false);
 }

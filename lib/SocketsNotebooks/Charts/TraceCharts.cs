@@ -1,7 +1,7 @@
 using System.Globalization;
 using Plotly.NET;
-using Plotly.NET.LayoutObjects;
 using SocketsNotebooks.Tracing;
+using static SocketsNotebooks.Charts.PlotlyParts;
 using PlotlyTrace = Plotly.NET.Trace;
 
 namespace SocketsNotebooks.Charts;
@@ -56,7 +56,7 @@ public static class TraceCharts
             return bar;
         }).ToList();
 
-        var layout = BaseLayout(title, "recv() call, in order", "bytes returned by the call");
+        var layout = BaseLayout(title, Axis("recv() call, in order", zeroline: true), Axis("bytes returned by the call", zeroline: true));
         int buffer = calls.Length == 0 ? 0 : calls.Max(e => e.Asked);
         int most = calls.Length == 0 ? 0 : calls.Max(e => e.Moved);
         if (buffer > 0 && most * 4 >= buffer)
@@ -75,9 +75,9 @@ public static class TraceCharts
         layout.SetProperty("bargap", 0.2);
         if (calls.Length > 0)
         {
-            layout.SetProperty("xaxis", Axis("recv() call, in order", range: [0.4, Math.Max(calls.Length, 6) + 0.6], dtick: calls.Length <= 20 ? 1 : null));
+            layout.SetProperty("xaxis", Axis("recv() call, in order", zeroline: true, range: [0.4, Math.Max(calls.Length, 6) + 0.6], dtick: calls.Length <= 20 ? 1 : null));
             // Whole bytes only: a 3-byte chart should not tick at 0.5.
-            layout.SetProperty("yaxis", Axis("bytes returned by the call", dtick: most <= 10 ? 1 : null));
+            layout.SetProperty("yaxis", Axis("bytes returned by the call", zeroline: true, dtick: most <= 10 ? 1 : null));
         }
         return Chart(traces, layout);
     }
@@ -112,7 +112,7 @@ public static class TraceCharts
             return bar;
         }));
 
-        var layout = BaseLayout(title, "send() call, in order", "bytes");
+        var layout = BaseLayout(title, Axis("send() call, in order", zeroline: true), Axis("bytes", zeroline: true));
         layout.SetProperty("barmode", "overlay");
         return Chart(traces, layout);
     }
@@ -170,14 +170,11 @@ public static class TraceCharts
             Markers("other calls", all.Where(e => !IsData(e)), "diamond", "#999999", sized: false),
         ];
 
-        var layout = BaseLayout(title, "time since the first call (ms)", "side and connection");
-        var yAxis = Axis("side and connection");
-        yAxis.SetProperty("type", "category");
+        var yAxis = Axis("side and connection", zeroline: true, automargin: true, category: true);
         yAxis.SetProperty("categoryorder", "array");
         // Plotly draws the first category at the bottom; reversed, the client lane is on top.
         yAxis.SetProperty("categoryarray", lanes.Reverse().ToArray());
-        yAxis.SetProperty("automargin", true);
-        layout.SetProperty("yaxis", yAxis);
+        var layout = BaseLayout(title, Axis("time since the first call (ms)", zeroline: true), yAxis);
         layout.SetProperty("height", Math.Max(320, 140 + 60 * lanes.Length));
         return Chart(traces, layout);
     }
@@ -212,14 +209,7 @@ public static class TraceCharts
         table.SetProperty("cells", Dyn(("values", columns), ("align", "left"), ("height", 24),
             ("fill", Dyn(("color", Enumerable.Repeat(tint, header.Length).ToArray()))), ("font", Dyn(("size", 12)))));
 
-        var layout = new Layout();
-        var heading = Title(title);
-        heading.SetProperty("x", 0.01);
-        heading.SetProperty("xanchor", "left");
-        layout.SetProperty("title", heading);
-        layout.SetProperty("height", Math.Min(900, 120 + 25 * Math.Max(rows.Length, 1)));
-        layout.SetProperty("margin", Dyn(("t", 50), ("b", 10), ("l", 10), ("r", 10)));
-        return Chart([table], layout);
+        return Chart([table], TableLayout(title, Math.Min(900, 120 + 25 * Math.Max(rows.Length, 1))));
     }
 
     /// <summary>The hover text of one <c>recv()</c> bar, e.g. <c>recv #7 on conn 2: 5 of 1024 bytes</c>.</summary>
@@ -289,68 +279,9 @@ public static class TraceCharts
     private static string SeriesName(int conn, Side side, bool withSide) =>
         withSide ? $"conn {conn} ({side.ToString().ToLowerInvariant()})" : $"conn {conn}";
 
-    // Hover text is HTML to plotly.js; a preview such as b'<b>' must show as typed.
-    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
-
-    private static readonly string[] s_connColors =
-        ["#636efa", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692", "#b6e880", "#ff97ff", "#fecb52", "#ef553b"];
-
-    private static string ConnColor(int conn) => s_connColors[(conn % s_connColors.Length + s_connColors.Length) % s_connColors.Length];
-
-    private static GenericChart Chart(List<PlotlyTrace> traces, Layout layout) =>
-        GenericChart.setLayout(layout, GenericChart.ofTraceObjects(true, traces));
-
-    private static Layout BaseLayout(string title, string xTitle, string yTitle)
-    {
-        var layout = new Layout();
-        // Left-aligned: a long centred title runs under plotly's toolbar at the top right.
-        var heading = Title(title);
-        heading.SetProperty("x", 0.01);
-        heading.SetProperty("xanchor", "left");
-        layout.SetProperty("title", heading);
-        layout.SetProperty("xaxis", Axis(xTitle));
-        layout.SetProperty("yaxis", Axis(yTitle));
-        layout.SetProperty("showlegend", true);
-        layout.SetProperty("hovermode", "closest");
-        layout.SetProperty("height", 380);
-        layout.SetProperty("margin", Dyn(("t", 60), ("b", 60)));
-        return layout;
-    }
-
-    private static LinearAxis Axis(string title, double[]? range = null, double? dtick = null)
-    {
-        var axis = new LinearAxis();
-        axis.SetProperty("title", Title(title));
-        axis.SetProperty("zeroline", true);
-        if (range is not null)
-        {
-            axis.SetProperty("range", range);
-        }
-        if (dtick is not null)
-        {
-            axis.SetProperty("dtick", dtick.Value);
-        }
-        return axis;
-    }
-
-    private static Title Title(string text)
-    {
-        var title = new Title();
-        title.SetProperty("text", text);
-        return title;
-    }
+    private static string ConnColor(int conn) => Colors[(conn % Colors.Length + Colors.Length) % Colors.Length];
 
     private static DynamicObj.DynamicObj Marker(string color) => Dyn(("color", color));
 
     private static DynamicObj.DynamicObj Line(string color, double width) => Dyn(("color", color), ("width", width));
-
-    private static DynamicObj.DynamicObj Dyn(params (string Name, object Value)[] properties)
-    {
-        var obj = new DynamicObj.DynamicObj();
-        foreach (var (name, value) in properties)
-        {
-            obj.SetProperty(name, value);
-        }
-        return obj;
-    }
 }

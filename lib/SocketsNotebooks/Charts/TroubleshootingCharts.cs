@@ -1,5 +1,6 @@
 using Plotly.NET;
 using SocketsNotebooks.Troubleshooting;
+using static SocketsNotebooks.Charts.PlotlyParts;
 
 namespace SocketsNotebooks.Charts;
 
@@ -19,7 +20,7 @@ public static class TroubleshootingCharts
         perSend.SetProperty("y", sends.Select(s => s.Accepted).ToArray());
         perSend.SetProperty("hovertext", sends.Select(s => $"send #{s.Call}: {s.Accepted} of {s.Asked} bytes ({s.Result})").ToArray());
         perSend.SetProperty("hoverinfo", "text");
-        perSend.SetProperty("marker", new Dictionary<string, object> { ["color"] = sends.Select(s => s.Result == "ok" ? "#4C78A8" : "#F58518").ToArray() });
+        perSend.SetProperty("marker", Dyn(("color", sends.Select(s => s.Result == "ok" ? "#4C78A8" : "#F58518").ToArray())));
 
         var total = new Trace("scatter");
         total.SetProperty("name", "running total (bytes sitting in the buffers)");
@@ -27,7 +28,7 @@ public static class TroubleshootingCharts
         total.SetProperty("y", sends.Select(s => s.Total).ToArray());
         total.SetProperty("yaxis", "y2");
         total.SetProperty("mode", "lines");
-        total.SetProperty("line", new Dictionary<string, object> { ["color"] = "#54A24B", ["width"] = 3 });
+        total.SetProperty("line", Dyn(("color", "#54A24B"), ("width", 3)));
         total.SetProperty("hovertext", sends.Select(s => $"after send #{s.Call}: {s.Total:N0} bytes accepted in all").ToArray());
         total.SetProperty("hoverinfo", "text");
 
@@ -37,19 +38,17 @@ public static class TroubleshootingCharts
         wouldBlock.SetProperty("x", blocked.Select(s => s.Call).ToArray());
         wouldBlock.SetProperty("y", blocked.Select(_ => 0).ToArray());
         wouldBlock.SetProperty("mode", "markers");
-        wouldBlock.SetProperty("marker", new Dictionary<string, object> { ["color"] = "#E45756", ["symbol"] = "x", ["size"] = 10 });
+        wouldBlock.SetProperty("marker", Dyn(("color", "#E45756"), ("symbol", "x"), ("size", 10)));
         wouldBlock.SetProperty("hovertext", blocked.Select(s => $"send #{s.Call}: WouldBlock, buffers full at {s.Total:N0} bytes").ToArray());
         wouldBlock.SetProperty("hoverinfo", "text");
 
-        return WithLayout(GenericChart.ofTraceObjects(true, new[] { perSend, total, wouldBlock }), title,
-            "send() call", "bytes taken by one send()",
-            new Dictionary<string, object>
-            {
-                ["title"] = Text("bytes accepted in all"),
-                ["overlaying"] = "y",
-                ["side"] = "right",
-                ["rangemode"] = "tozero",
-            });
+        var layout = WithLegendBelow(BaseLayout(title, Axis("send() call"), Axis("bytes taken by one send()", toZero: true),
+            height: 450, leftTitle: false));
+        var totalAxis = Axis("bytes accepted in all", toZero: true);
+        totalAxis.SetProperty("overlaying", "y");
+        totalAxis.SetProperty("side", "right");
+        layout.SetProperty("yaxis2", totalAxis);
+        return Chart([perSend, total, wouldBlock], layout, plotlyTemplate: true);
     }
 
     /// <summary>
@@ -69,7 +68,9 @@ public static class TroubleshootingCharts
             Line("bytes the server has read", x, samples.Select(s => s.ServerBytesRead), "#54A24B",
                 samples.Select(s => $"{s.TimeMs:0.#} ms: server has read {s.ServerBytesRead:N0} bytes")),
         };
-        return WithLayout(GenericChart.ofTraceObjects(true, traces), title, "milliseconds since the server started reading", "bytes", null);
+        var layout = WithLegendBelow(BaseLayout(title, Axis("milliseconds since the server started reading"), Axis("bytes", toZero: true),
+            height: 450, leftTitle: false));
+        return Chart(traces, layout, plotlyTemplate: true);
     }
 
     private static Trace Line(string name, double[] x, IEnumerable<long> y, string color, IEnumerable<string> hover)
@@ -79,27 +80,19 @@ public static class TroubleshootingCharts
         line.SetProperty("x", x);
         line.SetProperty("y", y.ToArray());
         line.SetProperty("mode", "lines+markers");
-        line.SetProperty("line", new Dictionary<string, object> { ["color"] = color });
-        line.SetProperty("marker", new Dictionary<string, object> { ["size"] = 4 });
+        line.SetProperty("line", Dyn(("color", color)));
+        line.SetProperty("marker", Dyn(("size", 4)));
         line.SetProperty("hovertext", hover.ToArray());
         line.SetProperty("hoverinfo", "text");
         return line;
     }
 
-    private static GenericChart WithLayout(GenericChart chart, string title, string xTitle, string yTitle, Dictionary<string, object>? yAxis2)
+    // Section 4's charts keep Plotly.NET's template (see PlotlyParts.Chart) and plotly's own margins
+    // (top 100, bottom 80); the legend's names are long, so it sits under the plot.
+    private static Layout WithLegendBelow(Layout layout)
     {
-        var layout = new Layout();
-        layout.SetProperty("title", Text(title));
-        layout.SetProperty("xaxis", new Dictionary<string, object> { ["title"] = Text(xTitle) });
-        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = Text(yTitle), ["rangemode"] = "tozero" });
-        if (yAxis2 is not null)
-        {
-            layout.SetProperty("yaxis2", yAxis2);
-        }
-        layout.SetProperty("legend", new Dictionary<string, object> { ["orientation"] = "h", ["y"] = -0.25 });
-        layout.SetProperty("height", 450);
-        return GenericChart.addLayout(layout, chart);
+        layout.SetProperty("legend", Dyn(("orientation", "h"), ("y", -0.25)));
+        layout.SetProperty("margin", Dyn(("t", 100), ("b", 80)));
+        return layout;
     }
-
-    private static Dictionary<string, object> Text(string text) => new() { ["text"] = text };
 }

@@ -196,6 +196,30 @@ public sealed class TraceChartsTests
         Assert.False(string.IsNullOrWhiteSpace(layout.GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString()));
     }
 
+    [Theory]
+    [InlineData("recv")]
+    [InlineData("send")]
+    [InlineData("timeline")]
+    [InlineData("table")]
+    public void EveryChart_Layout_TitleAtTheLeftAndFullWidth(string which)
+    {
+        var trace = TwoConnections();
+        var chart = which switch
+        {
+            "recv" => TraceCharts.RecvSizes(trace.Recvs(), "the title"),
+            "send" => TraceCharts.SendSizes(trace.Sends(), "the title"),
+            "timeline" => TraceCharts.Timeline(trace.Events, "the title"),
+            _ => TraceCharts.Table(trace.Events, "the title"),
+        };
+        var layout = Json(chart).GetProperty("layout");
+
+        // Left, clear of plotly's toolbar; no fixed width or Plotly.NET template, so it fills the notebook.
+        Assert.Equal(0.01, layout.GetProperty("title").GetProperty("x").GetDouble());
+        Assert.Equal("left", layout.GetProperty("title").GetProperty("xanchor").GetString());
+        Assert.False(layout.TryGetProperty("width", out _));
+        Assert.False(layout.TryGetProperty("template", out _));
+    }
+
     [Fact]
     public void EveryChart_NoEvents_StillDrawsWithTitles()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Plotly.NET;
 using SocketsNotebooks.Charts;
 using SocketsNotebooks.Troubleshooting;
@@ -37,5 +38,23 @@ public sealed class TroubleshootingChartsTests
         Assert.Equal(3, GenericChart.countTrace(chart));
         Assert.Contains("5 ms: server Recv-Q 100 bytes", html, StringComparison.Ordinal);
         Assert.Contains("milliseconds since the server started reading", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BothCharts_Layout_KeepPlotlyNetTemplateAndLegendBelow()
+    {
+        SendAttempt[] sends = [new(1, 100, 100, 100, "ok"), new(2, 100, 0, 100, "WouldBlock")];
+        QueueSample[] samples = [new(0, 100, 0, 0), new(5, 0, 0, 100)];
+
+        foreach (var chart in new[] { TroubleshootingCharts.Sends(sends), TroubleshootingCharts.Drain(samples) })
+        {
+            var layout = JsonDocument.Parse(GenericChart.toJson(chart)).RootElement.GetProperty("layout");
+
+            // Section 4's look: Plotly.NET's grey template at its 600 px, the long legend names under the plot.
+            Assert.True(layout.TryGetProperty("template", out _));
+            Assert.Equal(600, layout.GetProperty("width").GetInt32());
+            Assert.Equal("h", layout.GetProperty("legend").GetProperty("orientation").GetString());
+            Assert.Equal("tozero", layout.GetProperty("yaxis").GetProperty("rangemode").GetString());
+        }
     }
 }
