@@ -62,7 +62,7 @@ public static class AppProtocolCharts
         complete.SetProperty("marker", Dyn(("symbol", "star"), ("size", 14), ("color", "#222"), ("line", Dyn(("color", "white"), ("width", 1)))));
 
         var layout = BaseLayout(title, Axis("recv() call, in order", dtick: rows.Length <= 30 ? 1 : null),
-            Axis("bytes delivered, by part of the message"), height: 400, leftTitle: false);
+            Axis("bytes delivered, by part of the message"), height: 400);
         layout.SetProperty("barmode", "stack");
         layout.SetProperty("bargap", 0.15);
         layout.SetProperty("legend", Dyn(("orientation", "h"), ("y", -0.2)));

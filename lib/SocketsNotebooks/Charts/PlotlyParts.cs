@@ -18,24 +18,21 @@ internal static class PlotlyParts
 
     /// <summary>
     /// One chart of <paramref name="traces"/> under <paramref name="layout"/>. A new Plotly.NET chart
-    /// starts with a layout of its own: Plotly.NET's default template (grey plot area, white grid)
-    /// and a fixed width of 600 px. By default <paramref name="layout"/> replaces it, so the chart
-    /// has plotly.js's plain look and fills the notebook's width; <paramref name="plotlyTemplate"/>
-    /// lays <paramref name="layout"/> over it instead.
+    /// starts with a layout of its own (Plotly.NET's grey template and a fixed width of 600 px);
+    /// <paramref name="layout"/> replaces it, so every chart of the course has plotly.js's plain look
+    /// and fills the notebook's width.
     /// </summary>
-    internal static GenericChart Chart(IEnumerable<PlotlyTrace> traces, Layout layout, bool plotlyTemplate = false) =>
-        plotlyTemplate
-            ? GenericChart.addLayout(layout, GenericChart.ofTraceObjects(true, traces))
-            : GenericChart.setLayout(layout, GenericChart.ofTraceObjects(true, traces));
+    internal static GenericChart Chart(IEnumerable<PlotlyTrace> traces, Layout layout) =>
+        GenericChart.setLayout(layout, GenericChart.ofTraceObjects(true, traces));
 
     /// <summary>
     /// The layout of a chart with axes: title, the two axes, a legend, hover on the nearest mark,
     /// <paramref name="height"/> px and a top and bottom margin just big enough for the titles.
     /// </summary>
-    internal static Layout BaseLayout(string title, LinearAxis xAxis, LinearAxis yAxis, int height = 380, bool leftTitle = true)
+    internal static Layout BaseLayout(string title, LinearAxis xAxis, LinearAxis yAxis, int height = 380)
     {
         var layout = new Layout();
-        layout.SetProperty("title", Title(title, leftTitle));
+        layout.SetProperty("title", Title(title, left: true));
         layout.SetProperty("xaxis", xAxis);
         layout.SetProperty("yaxis", yAxis);
         layout.SetProperty("showlegend", true);

@@ -118,5 +118,5 @@ public static class PubSubCharts
 
     // Counts and times since the first subscription: both axes start at zero.
     private static Layout TimeLayout(string title, string yTitle) =>
-        BaseLayout(title, Axis("time since the first subscription (ms)", toZero: true), Axis(yTitle, toZero: true), height: 400, leftTitle: false);
+        BaseLayout(title, Axis("time since the first subscription (ms)", toZero: true), Axis(yTitle, toZero: true), height: 400);
 }

@@ -43,12 +43,12 @@ public static class TroubleshootingCharts
         wouldBlock.SetProperty("hoverinfo", "text");
 
         var layout = WithLegendBelow(BaseLayout(title, Axis("send() call"), Axis("bytes taken by one send()", toZero: true),
-            height: 450, leftTitle: false));
+            height: 450));
         var totalAxis = Axis("bytes accepted in all", toZero: true);
         totalAxis.SetProperty("overlaying", "y");
         totalAxis.SetProperty("side", "right");
         layout.SetProperty("yaxis2", totalAxis);
-        return Chart([perSend, total, wouldBlock], layout, plotlyTemplate: true);
+        return Chart([perSend, total, wouldBlock], layout);
     }
 
     /// <summary>
@@ -69,8 +69,8 @@ public static class TroubleshootingCharts
                 samples.Select(s => $"{s.TimeMs:0.#} ms: server has read {s.ServerBytesRead:N0} bytes")),
         };
         var layout = WithLegendBelow(BaseLayout(title, Axis("milliseconds since the server started reading"), Axis("bytes", toZero: true),
-            height: 450, leftTitle: false));
-        return Chart(traces, layout, plotlyTemplate: true);
+            height: 450));
+        return Chart(traces, layout);
     }
 
     private static Trace Line(string name, double[] x, IEnumerable<long> y, string color, IEnumerable<string> hover)

@@ -41,7 +41,7 @@ public sealed class TroubleshootingChartsTests
     }
 
     [Fact]
-    public void BothCharts_Layout_KeepPlotlyNetTemplateAndLegendBelow()
+    public void BothCharts_Layout_LikeEveryOtherChartWithLegendBelow()
     {
         SendAttempt[] sends = [new(1, 100, 100, 100, "ok"), new(2, 100, 0, 100, "WouldBlock")];
         QueueSample[] samples = [new(0, 100, 0, 0), new(5, 0, 0, 100)];
@@ -50,9 +50,11 @@ public sealed class TroubleshootingChartsTests
         {
             var layout = JsonDocument.Parse(GenericChart.toJson(chart)).RootElement.GetProperty("layout");
 
-            // Section 4's look: Plotly.NET's grey template at its 600 px, the long legend names under the plot.
-            Assert.True(layout.TryGetProperty("template", out _));
-            Assert.Equal(600, layout.GetProperty("width").GetInt32());
+            // The course's one look: title at the left, no Plotly.NET template or fixed width; the long
+            // legend names go under the plot.
+            Assert.Equal("left", layout.GetProperty("title").GetProperty("xanchor").GetString());
+            Assert.False(layout.TryGetProperty("template", out _));
+            Assert.False(layout.TryGetProperty("width", out _));
             Assert.Equal("h", layout.GetProperty("legend").GetProperty("orientation").GetString());
             Assert.Equal("tozero", layout.GetProperty("yaxis").GetProperty("rangemode").GetString());
         }
