@@ -91,7 +91,7 @@ public static class MultiConnClient
         {
             for (int connId = 1; connId <= numConnections; connId++)
             {
-                options.Log?.Invoke($"Starting connection {connId} to {PythonAddress.Of(server)}");
+                options.Log?.Invoke($"Starting connection {connId} to {PythonRepr.Address(server)}");
                 var sock = TracedSocket.Tcp(trace, Side.Client, server.AddressFamily);
                 sock.Blocking = false;
                 sock.NoDelay = options.NoDelay;

@@ -15,7 +15,7 @@ public abstract class SelectorConnection
     protected SelectorConnection(TracedSocket socket)
     {
         Socket = socket ?? throw new ArgumentNullException(nameof(socket));
-        PythonPeer = PythonAddress.Of(socket.RemoteEndPoint);
+        PythonPeer = PythonRepr.Address(socket.RemoteEndPoint);
     }
 
     /// <summary>The accepted socket.</summary>

@@ -3,13 +3,14 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace SocketsNotebooks.AppProtocol;
+namespace SocketsNotebooks.Tracing;
 
-// Python's repr() of the few things the tutorial prints, so our log lines read like its output.
+// Python's repr() of the few things the tutorial prints besides bytes (see PythonBytes), so the
+// servers' log lines in every section read like its output.
 internal static class PythonRepr
 {
     public static string Address(EndPoint? endPoint) =>
-        endPoint is IPEndPoint ip ? $"('{ip.Address}', {ip.Port})" : "('?', 0)";
+        endPoint is IPEndPoint ip ? $"('{ip.Address}', {ip.Port})" : endPoint?.ToString() ?? "?";
 
     public static string Str(string value)
     {
