@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Plotly.NET;
+using System.Text.Json.Nodes;
 using SocketsNotebooks.AppProtocol;
 using static SocketsNotebooks.Charts.PlotlyParts;
-using PlotlyTrace = Plotly.NET.Trace;
 
 namespace SocketsNotebooks.Charts;
 
@@ -24,7 +23,7 @@ public static class AppProtocolCharts
     /// JSON header; green, bytes of content. A star marks the <c>recv()</c> that completed a message;
     /// every bar before it is the decoder waiting for more.
     /// </summary>
-    public static GenericChart Anatomy(IEnumerable<RecvAnatomy> recvs, string title = "What each recv() delivered")
+    public static PlotlyFigure Anatomy(IEnumerable<RecvAnatomy> recvs, string title = "What each recv() delivered")
     {
         ArgumentNullException.ThrowIfNull(recvs);
         var rows = recvs.ToArray();
@@ -32,42 +31,42 @@ public static class AppProtocolCharts
         string[] hover = [.. rows.Select(Hover)];
         bool labelled = rows.Length <= MaxLabelledBars;
 
-        PlotlyTrace Part(string name, Func<RecvAnatomy, int> bytes, string color)
+        JsonObject Part(string name, Func<RecvAnatomy, int> bytes, string color)
         {
-            var bar = new PlotlyTrace("bar");
-            bar.SetProperty("name", name);
-            bar.SetProperty("x", x);
-            bar.SetProperty("y", rows.Select(bytes).ToArray());
-            bar.SetProperty("hovertext", hover);
-            bar.SetProperty("hoverinfo", "text");
-            bar.SetProperty("marker", Dyn(("color", color)));
+            var bar = PlotlyTrace("bar");
+            bar.Set("name", name);
+            bar.Set("x", x);
+            bar.Set("y", rows.Select(bytes).ToArray());
+            bar.Set("hovertext", hover);
+            bar.Set("hoverinfo", "text");
+            bar.Set("marker", Dyn(("color", color)));
             if (labelled)
             {
-                bar.SetProperty("text", rows.Select(r => bytes(r) == 0 ? "" : bytes(r).ToString(CultureInfo.InvariantCulture)).ToArray());
-                bar.SetProperty("textposition", "inside");
+                bar.Set("text", rows.Select(r => bytes(r) == 0 ? "" : bytes(r).ToString(CultureInfo.InvariantCulture)).ToArray());
+                bar.Set("textposition", "inside");
             }
             return bar;
         }
 
         var done = rows.Select((r, i) => (Row: r, X: i + 1)).Where(p => p.Row.Complete).ToArray();
-        var complete = new PlotlyTrace("scatter");
-        complete.SetProperty("name", "message complete");
-        complete.SetProperty("mode", "markers");
-        complete.SetProperty("x", done.Select(p => p.X).ToArray());
+        var complete = PlotlyTrace("scatter");
+        complete.Set("name", "message complete");
+        complete.Set("mode", "markers");
+        complete.Set("x", done.Select(p => p.X).ToArray());
         // Just above the bar, so the star does not sit on the bar's number.
         double lift = Math.Max(1, rows.Select(r => r.Bytes).DefaultIfEmpty(0).Max() * 0.06);
-        complete.SetProperty("y", done.Select(p => p.Row.Bytes + lift).ToArray());
-        complete.SetProperty("hovertext", done.Select(p => $"recv #{p.Row.Recv} on conn {p.Row.Conn} completed a message").ToArray());
-        complete.SetProperty("hoverinfo", "text");
-        complete.SetProperty("marker", Dyn(("symbol", "star"), ("size", 14), ("color", "#222"), ("line", Dyn(("color", "white"), ("width", 1)))));
+        complete.Set("y", done.Select(p => p.Row.Bytes + lift).ToArray());
+        complete.Set("hovertext", done.Select(p => $"recv #{p.Row.Recv} on conn {p.Row.Conn} completed a message").ToArray());
+        complete.Set("hoverinfo", "text");
+        complete.Set("marker", Dyn(("symbol", "star"), ("size", 14), ("color", "#222"), ("line", Dyn(("color", "white"), ("width", 1)))));
 
         var layout = BaseLayout(title, Axis("recv() call, in order", dtick: rows.Length <= 30 ? 1 : null),
             Axis("bytes delivered, by part of the message"), height: 400);
-        layout.SetProperty("barmode", "stack");
-        layout.SetProperty("bargap", 0.15);
-        layout.SetProperty("legend", Dyn(("orientation", "h"), ("y", -0.2)));
+        layout.Set("barmode", "stack");
+        layout.Set("bargap", 0.15);
+        layout.Set("legend", Dyn(("orientation", "h"), ("y", -0.2)));
 
-        List<PlotlyTrace> traces =
+        List<JsonObject> traces =
         [
             Part("proto header (2-byte length)", r => r.ProtoHeader, ProtoHeaderColor),
             Part("JSON header", r => r.JsonHeader, JsonHeaderColor),

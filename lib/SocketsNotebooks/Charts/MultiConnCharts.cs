@@ -1,17 +1,16 @@
 using System.Globalization;
-using Plotly.NET;
+using System.Text.Json.Nodes;
 using SocketsNotebooks.Hosting;
 using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.Tracing;
 using static SocketsNotebooks.Charts.PlotlyParts;
-using PlotlyTrace = Plotly.NET.Trace;
 
 namespace SocketsNotebooks.Charts;
 
 /// <summary>
 /// Charts of the multi-connection section: how each connection's bytes were cut into <c>recv()</c>
 /// calls, how one thread hops between connections, and how often a loop wakes up for nothing.
-/// Built from Plotly.NET's core objects like <see cref="TraceCharts"/>; every chart has a title,
+/// Built as plotly.js figures like <see cref="TraceCharts"/>; every chart has a title,
 /// axis titles and hover text that says what one mark is.
 /// </summary>
 public static class MultiConnCharts
@@ -23,35 +22,35 @@ public static class MultiConnCharts
     /// <paramref name="messageEnds"/> (e.g. 22 and 44 for the tutorial's two messages) draws a dashed
     /// line where each message ends, so a segment crossing a line is one <c>recv()</c> holding parts of two messages.
     /// </summary>
-    public static GenericChart RecvPieces(IEnumerable<TraceEvent> recvs, string title, IReadOnlyList<int>? messageEnds = null)
+    public static PlotlyFigure RecvPieces(IEnumerable<TraceEvent> recvs, string title, IReadOnlyList<int>? messageEnds = null)
     {
         ArgumentNullException.ThrowIfNull(recvs);
         var byConn = recvs.Where(e => e.Kind == TraceKind.Recv && e.Moved > 0)
             .GroupBy(e => e.Conn).OrderBy(g => g.Key)
             .Select(g => (Conn: g.Key, Calls: g.ToArray())).ToArray();
         int deepest = byConn.Length == 0 ? 0 : byConn.Max(c => c.Calls.Length);
-        var traces = new List<PlotlyTrace>();
+        var traces = new List<JsonObject>();
         for (int k = 0; k < deepest; k++)
         {
             var having = byConn.Where(c => c.Calls.Length > k).ToArray();
-            var bar = new PlotlyTrace("bar");
-            bar.SetProperty("name", $"recv #{k + 1}");
-            bar.SetProperty("x", having.Select(c => $"conn {c.Conn}").ToArray());
-            bar.SetProperty("y", having.Select(c => c.Calls[k].Moved).ToArray());
-            bar.SetProperty("text", having.Select(c => c.Calls[k].Moved.ToString(CultureInfo.InvariantCulture)).ToArray());
-            bar.SetProperty("textposition", "inside");
-            bar.SetProperty("hovertext", having.Select(c =>
+            var bar = PlotlyTrace("bar");
+            bar.Set("name", $"recv #{k + 1}");
+            bar.Set("x", having.Select(c => $"conn {c.Conn}").ToArray());
+            bar.Set("y", having.Select(c => c.Calls[k].Moved).ToArray());
+            bar.Set("text", having.Select(c => c.Calls[k].Moved.ToString(CultureInfo.InvariantCulture)).ToArray());
+            bar.Set("textposition", "inside");
+            bar.Set("hovertext", having.Select(c =>
                 $"recv #{k + 1} on conn {c.Conn}: {c.Calls[k].Moved} of {c.Calls[k].Asked} bytes<br>{Escape(c.Calls[k].Preview)}").ToArray());
-            bar.SetProperty("hoverinfo", "text");
-            bar.SetProperty("marker", Dyn(("color", Colors[k % Colors.Length]), ("line", Dyn(("color", "white"), ("width", 1)))));
+            bar.Set("hoverinfo", "text");
+            bar.Set("marker", Dyn(("color", Colors[k % Colors.Length]), ("line", Dyn(("color", "white"), ("width", 1)))));
             traces.Add(bar);
         }
         if (messageEnds is { Count: > 0 } && byConn.Length > 0)
         {
             // Drawn as a scatter trace (not a layout shape) so it has a legend entry and hover text.
-            var ends = new PlotlyTrace("scatter");
-            ends.SetProperty("name", "end of a message");
-            ends.SetProperty("mode", "lines");
+            var ends = PlotlyTrace("scatter");
+            ends.Set("name", "end of a message");
+            ends.Set("mode", "lines");
             var x = new List<object?>();
             var y = new List<object?>();
             foreach (int end in messageEnds)
@@ -59,15 +58,15 @@ public static class MultiConnCharts
                 x.AddRange([$"conn {byConn[0].Conn}", $"conn {byConn[^1].Conn}", null]);
                 y.AddRange([end, end, null]);
             }
-            ends.SetProperty("x", x.ToArray());
-            ends.SetProperty("y", y.ToArray());
-            ends.SetProperty("line", Dyn(("color", "#333"), ("width", 1.5), ("dash", "dash")));
-            ends.SetProperty("hoverinfo", "skip");
+            ends.Set("x", x.ToArray());
+            ends.Set("y", y.ToArray());
+            ends.Set("line", Dyn(("color", "#333"), ("width", 1.5), ("dash", "dash")));
+            ends.Set("hoverinfo", "skip");
             traces.Add(ends);
         }
         var layout = BaseLayout(title, Axis("connection", automargin: true, category: true),
             Axis("bytes received, one segment per recv() call", automargin: true), height: 400);
-        layout.SetProperty("barmode", "stack");
+        layout.Set("barmode", "stack");
         return Chart(traces, layout);
     }
 
@@ -76,21 +75,21 @@ public static class MultiConnCharts
     /// joins the calls in the order they happened: it is the one loop thread moving from connection
     /// to connection. Pass the events of one side (usually <c>trace.Table(Side.Server)</c>).
     /// </summary>
-    public static GenericChart Interleaving(IEnumerable<TraceEvent> events, string title)
+    public static PlotlyFigure Interleaving(IEnumerable<TraceEvent> events, string title)
     {
         ArgumentNullException.ThrowIfNull(events);
         var calls = events.Where(e => e.Conn != 0 && e.Kind is TraceKind.Accept or TraceKind.Recv or TraceKind.Send or TraceKind.Close)
             .OrderBy(e => e.Seq).ToArray();
         double start = calls.Length == 0 ? 0 : calls[0].TimeMs;
-        var traces = new List<PlotlyTrace>();
+        var traces = new List<JsonObject>();
 
-        var path = new PlotlyTrace("scatter");
-        path.SetProperty("name", "the loop thread, call after call");
-        path.SetProperty("mode", "lines");
-        path.SetProperty("x", calls.Select(e => Math.Round(e.TimeMs - start, 3)).ToArray());
-        path.SetProperty("y", calls.Select(e => Lane(e.Conn)).ToArray());
-        path.SetProperty("line", Dyn(("color", "rgba(120,120,120,0.45)"), ("width", 1), ("shape", "hv")));
-        path.SetProperty("hoverinfo", "skip");
+        var path = PlotlyTrace("scatter");
+        path.Set("name", "the loop thread, call after call");
+        path.Set("mode", "lines");
+        path.Set("x", calls.Select(e => Math.Round(e.TimeMs - start, 3)).ToArray());
+        path.Set("y", calls.Select(e => Lane(e.Conn)).ToArray());
+        path.Set("line", Dyn(("color", "rgba(120,120,120,0.45)"), ("width", 1), ("shape", "hv")));
+        path.Set("hoverinfo", "skip");
         traces.Add(path);
 
         // A send usually follows its recv within microseconds: the send's marker is smaller and
@@ -104,25 +103,25 @@ public static class MultiConnCharts
         })
         {
             var picked = calls.Where(e => e.Kind == kind).ToArray();
-            var marks = new PlotlyTrace("scatter");
-            marks.SetProperty("name", kind.ToString().ToLowerInvariant() + "()");
-            marks.SetProperty("mode", "markers");
-            marks.SetProperty("x", picked.Select(e => Math.Round(e.TimeMs - start, 3)).ToArray());
-            marks.SetProperty("y", picked.Select(e => Lane(e.Conn)).ToArray());
-            marks.SetProperty("hovertext", picked.Select(e =>
+            var marks = PlotlyTrace("scatter");
+            marks.Set("name", kind.ToString().ToLowerInvariant() + "()");
+            marks.Set("mode", "markers");
+            marks.Set("x", picked.Select(e => Math.Round(e.TimeMs - start, 3)).ToArray());
+            marks.Set("y", picked.Select(e => Lane(e.Conn)).ToArray());
+            marks.Set("hovertext", picked.Select(e =>
                 $"{e.TimeMs - start:0.###} ms: {kind.ToString().ToLowerInvariant()}() on conn {e.Conn}"
                 + (kind is TraceKind.Recv or TraceKind.Send ? $", {e.Moved} bytes<br>{Escape(e.Preview)}" : e.Note.Length > 0 ? $"<br>{Escape(e.Note)}" : "")).ToArray());
-            marks.SetProperty("hoverinfo", "text");
-            marks.SetProperty("marker", Dyn(("symbol", symbol), ("color", color), ("size", size), ("line", Dyn(("color", "white"), ("width", 1)))));
+            marks.Set("hoverinfo", "text");
+            marks.Set("marker", Dyn(("symbol", symbol), ("color", color), ("size", size), ("line", Dyn(("color", "white"), ("width", 1)))));
             traces.Add(marks);
         }
 
         var lanes = calls.Select(e => e.Conn).Distinct().Order().Select(Lane).ToArray();
         var yAxis = Axis("connection", automargin: true, category: true);
-        yAxis.SetProperty("categoryorder", "array");
-        yAxis.SetProperty("categoryarray", lanes.Reverse().ToArray());
+        yAxis.Set("categoryorder", "array");
+        yAxis.Set("categoryarray", lanes.Reverse().ToArray());
         var layout = BaseLayout(title, Axis("time since the first call (ms)", automargin: true), yAxis);
-        layout.SetProperty("height", Math.Max(320, 140 + 36 * lanes.Length));
+        layout.Set("height", Math.Max(320, 140 + 36 * lanes.Length));
         return Chart(traces, layout);
     }
 
@@ -130,33 +129,33 @@ public static class MultiConnCharts
     /// Wake-ups per second of each loop in each phase of a <see cref="WakeUpProbe"/>, on a log scale
     /// (the naive loop's numbers are thousands of times larger). Each bar is labelled with its rate.
     /// </summary>
-    public static GenericChart WakeUps(IEnumerable<WakeUpRate> rates, string title)
+    public static PlotlyFigure WakeUps(IEnumerable<WakeUpRate> rates, string title)
     {
         ArgumentNullException.ThrowIfNull(rates);
         var all = rates.ToArray();
-        var traces = new List<PlotlyTrace>();
+        var traces = new List<JsonObject>();
         foreach (var (mode, i) in all.Select(r => r.Mode).Distinct().Select((m, i) => (m, i)))
         {
             var mine = all.Where(r => r.Mode == mode).ToArray();
-            var bar = new PlotlyTrace("bar");
-            bar.SetProperty("name", mode);
-            bar.SetProperty("x", mine.Select(r => r.Phase).ToArray());
+            var bar = PlotlyTrace("bar");
+            bar.Set("name", mode);
+            bar.Set("x", mine.Select(r => r.Phase).ToArray());
             // A phase with no wake-up at all has no place on a log axis; it shows as a missing bar labelled 0.
-            bar.SetProperty("y", mine.Select(r => r.PerSecond > 0 ? (object)r.PerSecond : null!).ToArray());
-            bar.SetProperty("text", mine.Select(r => r.PerSecond.ToString("N0", CultureInfo.InvariantCulture) + "/s").ToArray());
-            bar.SetProperty("textposition", "outside");
-            bar.SetProperty("cliponaxis", false);
-            bar.SetProperty("hovertext", mine.Select(r =>
+            bar.Set("y", mine.Select(r => r.PerSecond > 0 ? (object)r.PerSecond : null!).ToArray());
+            bar.Set("text", mine.Select(r => r.PerSecond.ToString("N0", CultureInfo.InvariantCulture) + "/s").ToArray());
+            bar.Set("textposition", "outside");
+            bar.Set("cliponaxis", false);
+            bar.Set("hovertext", mine.Select(r =>
                 $"{mode}, {r.Phase}: {r.WakeUps:N0} wake-ups in {r.Seconds:0.00} s ({r.PerSecond:N0}/s), {r.IdleWakeUps:N0} of them with nothing to do").ToArray());
-            bar.SetProperty("hoverinfo", "text");
-            bar.SetProperty("marker", Dyn(("color", i == 0 ? "#ef553b" : i == 1 ? "#00cc96" : "#636efa")));
+            bar.Set("hoverinfo", "text");
+            bar.Set("marker", Dyn(("color", i == 0 ? "#ef553b" : i == 1 ? "#00cc96" : "#636efa")));
             traces.Add(bar);
         }
         // Ticks at powers of ten only: 10, 100, 1000...
         var yAxis = Axis("Select() wake-ups per second (log scale)", automargin: true, dtick: 1);
-        yAxis.SetProperty("type", "log");
+        yAxis.Set("type", "log");
         var layout = BaseLayout(title, Axis("what the server was doing", automargin: true, category: true), yAxis, height: 400);
-        layout.SetProperty("barmode", "group");
+        layout.Set("barmode", "group");
         return Chart(traces, layout);
     }
 
@@ -164,7 +163,7 @@ public static class MultiConnCharts
     /// The server's connections as a table: bytes and calls each way, when each opened and closed (ms
     /// on the loop's clock) and why it closed.
     /// </summary>
-    public static GenericChart Connections(IEnumerable<ConnectionStats> connections, string title)
+    public static PlotlyFigure Connections(IEnumerable<ConnectionStats> connections, string title)
     {
         ArgumentNullException.ThrowIfNull(connections);
         var rows = connections.ToArray();
@@ -181,9 +180,9 @@ public static class MultiConnCharts
             rows.Select(r => (object)(r.ClosedMs?.ToString("0.0", CultureInfo.InvariantCulture) ?? "open")).ToArray(),
             rows.Select(r => (object)r.CloseReason.ToString()).ToArray(),
         ];
-        var table = new PlotlyTrace("table");
-        table.SetProperty("header", Dyn(("values", header), ("align", "left"), ("fill", Dyn(("color", "#dde1e8")))));
-        table.SetProperty("cells", Dyn(("values", columns), ("align", "left"), ("height", 24)));
+        var table = PlotlyTrace("table");
+        table.Set("header", Dyn(("values", header), ("align", "left"), ("fill", Dyn(("color", "#dde1e8")))));
+        table.Set("cells", Dyn(("values", columns), ("align", "left"), ("height", 24)));
         return Chart([table], TableLayout(title, Math.Min(600, 120 + 26 * Math.Max(rows.Length, 1))));
     }
 

@@ -1,8 +1,7 @@
 using System.Globalization;
-using Plotly.NET;
+using System.Text.Json.Nodes;
 using SocketsNotebooks.PubSub;
 using static SocketsNotebooks.Charts.PlotlyParts;
-using PlotlyTrace = Plotly.NET.Trace;
 
 namespace SocketsNotebooks.Charts;
 
@@ -26,7 +25,7 @@ public static class PubSubCharts
     /// published messages handed to its socket so far. A subscriber the broker cut off ends in a red ✕
     /// whose hover says why. <paramref name="names"/> may label connections (e.g. "slow").
     /// </summary>
-    public static GenericChart Delivered(IEnumerable<SubscriberStats> subscribers, string title = "Messages delivered to each subscriber",
+    public static PlotlyFigure Delivered(IEnumerable<SubscriberStats> subscribers, string title = "Messages delivered to each subscriber",
         IReadOnlyDictionary<int, string>? names = null)
     {
         ArgumentNullException.ThrowIfNull(subscribers);
@@ -42,7 +41,7 @@ public static class PubSubCharts
     /// limit as a dashed line: a subscriber that keeps up stays near zero; one that stopped reading
     /// climbs to the limit and is cut off there.
     /// </summary>
-    public static GenericChart Queues(IEnumerable<SubscriberStats> subscribers, int? limit = null, string title = "Messages waiting in each subscriber's queue",
+    public static PlotlyFigure Queues(IEnumerable<SubscriberStats> subscribers, int? limit = null, string title = "Messages waiting in each subscriber's queue",
         IReadOnlyDictionary<int, string>? names = null)
     {
         ArgumentNullException.ThrowIfNull(subscribers);
@@ -53,16 +52,12 @@ public static class PubSubCharts
         var layout = TimeLayout(title, "messages queued in the broker");
         if (limit is { } max)
         {
-            layout.SetProperty("shapes", new[]
-            {
+            layout.Set("shapes", new JsonArray(
                 Dyn(("type", "line"), ("xref", "paper"), ("x0", 0), ("x1", 1), ("yref", "y"), ("y0", max), ("y1", max),
-                    ("line", Dyn(("color", "#888"), ("width", 1.5), ("dash", "dash")))),
-            });
-            layout.SetProperty("annotations", new[]
-            {
+                    ("line", Dyn(("color", "#888"), ("width", 1.5), ("dash", "dash"))))));
+            layout.Set("annotations", new JsonArray(
                 Dyn(("xref", "paper"), ("x", 0), ("xanchor", "left"), ("yref", "y"), ("y", max), ("yanchor", "bottom"),
-                    ("text", $"limit: MaxQueuedMessages = {max.ToString("N0", CultureInfo.InvariantCulture)}"), ("showarrow", false), ("font", Dyn(("color", "#666")))),
-            });
+                    ("text", $"limit: MaxQueuedMessages = {max.ToString("N0", CultureInfo.InvariantCulture)}"), ("showarrow", false), ("font", Dyn(("color", "#666"))))));
         }
         return Chart(traces, layout);
     }
@@ -79,44 +74,44 @@ public static class PubSubCharts
     private static double Start(SubscriberStats[] shown) =>
         shown.SelectMany(s => s.Samples).Select(p => p.TimeMs).DefaultIfEmpty(0).Min();
 
-    private static List<PlotlyTrace> Lines(SubscriberStats[] shown, double start, IReadOnlyDictionary<int, string>? names,
+    private static List<JsonObject> Lines(SubscriberStats[] shown, double start, IReadOnlyDictionary<int, string>? names,
         Func<DeliverySample, long> value, string what) =>
         shown.Select((subscriber, i) =>
         {
             string name = Name(subscriber, names);
-            var line = new PlotlyTrace("scatter");
-            line.SetProperty("name", name);
-            line.SetProperty("mode", "lines");
-            line.SetProperty("x", subscriber.Samples.Select(p => Math.Round(p.TimeMs - start, 1)).ToArray());
-            line.SetProperty("y", subscriber.Samples.Select(value).ToArray());
+            var line = PlotlyTrace("scatter");
+            line.Set("name", name);
+            line.Set("mode", "lines");
+            line.Set("x", subscriber.Samples.Select(p => Math.Round(p.TimeMs - start, 1)).ToArray());
+            line.Set("y", subscriber.Samples.Select(value).ToArray());
             // A sample is taken only when something changed, so the value holds until the next one: a step.
-            line.SetProperty("line", Dyn(("shape", "hv"), ("width", subscriber.CutOff ? 3 : 2),
+            line.Set("line", Dyn(("shape", "hv"), ("width", subscriber.CutOff ? 3 : 2),
                 ("color", subscriber.CutOff ? CutOffColor : s_colors[i % s_colors.Length])));
-            line.SetProperty("hovertext", subscriber.Samples.Select(p =>
+            line.Set("hovertext", subscriber.Samples.Select(p =>
                 $"{Escape(name)}<br>{p.TimeMs - start:0.0} ms: {value(p):N0} {what}").ToArray());
-            line.SetProperty("hoverinfo", "text");
-            line.SetProperty("showlegend", shown.Length <= MaxLegendEntries);
+            line.Set("hoverinfo", "text");
+            line.Set("showlegend", shown.Length <= MaxLegendEntries);
             return line;
         }).ToList();
 
-    private static PlotlyTrace CutOffMarks(SubscriberStats[] shown, double start, IReadOnlyDictionary<int, string>? names,
+    private static JsonObject CutOffMarks(SubscriberStats[] shown, double start, IReadOnlyDictionary<int, string>? names,
         Func<DeliverySample, long> value, string what)
     {
         var cut = shown.Where(s => s.CutOff && s.Samples.Count > 0).ToArray();
-        var marks = new PlotlyTrace("scatter");
-        marks.SetProperty("name", "cut off by the broker");
-        marks.SetProperty("mode", "markers");
-        marks.SetProperty("x", cut.Select(s => Math.Round((s.ClosedMs ?? s.Samples[^1].TimeMs) - start, 1)).ToArray());
-        marks.SetProperty("y", cut.Select(s => value(s.Samples[^1])).ToArray());
-        marks.SetProperty("marker", Dyn(("color", CutOffColor), ("symbol", "x"), ("size", 14)));
-        marks.SetProperty("hovertext", cut.Select(s =>
+        var marks = PlotlyTrace("scatter");
+        marks.Set("name", "cut off by the broker");
+        marks.Set("mode", "markers");
+        marks.Set("x", cut.Select(s => Math.Round((s.ClosedMs ?? s.Samples[^1].TimeMs) - start, 1)).ToArray());
+        marks.Set("y", cut.Select(s => value(s.Samples[^1])).ToArray());
+        marks.Set("marker", Dyn(("color", CutOffColor), ("symbol", "x"), ("size", 14)));
+        marks.Set("hovertext", cut.Select(s =>
             $"{Escape(Name(s, names))} cut off at {(s.ClosedMs ?? 0) - start:0.0} ms with {value(s.Samples[^1]):N0} {what}<br>{Escape(s.CloseDetail)}").ToArray());
-        marks.SetProperty("hoverinfo", "text");
-        marks.SetProperty("showlegend", cut.Length > 0);
+        marks.Set("hoverinfo", "text");
+        marks.Set("showlegend", cut.Length > 0);
         return marks;
     }
 
     // Counts and times since the first subscription: both axes start at zero.
-    private static Layout TimeLayout(string title, string yTitle) =>
+    private static JsonObject TimeLayout(string title, string yTitle) =>
         BaseLayout(title, Axis("time since the first subscription (ms)", toZero: true), Axis(yTitle, toZero: true), height: 400);
 }

@@ -1,17 +1,15 @@
 using System.Globalization;
-using Plotly.NET;
+using System.Text.Json.Nodes;
 using SocketsNotebooks.Tracing;
 using static SocketsNotebooks.Charts.PlotlyParts;
-using PlotlyTrace = Plotly.NET.Trace;
 
 namespace SocketsNotebooks.Charts;
 
 /// <summary>
 /// Charts of what the sockets did, drawn from trace events: how many bytes each <c>recv()</c> or
-/// <c>send()</c> moved, and when each call happened on each side. Built with Plotly.NET's core
-/// objects (a trace per series, <c>SetProperty</c>, a <see cref="Layout"/>), which work from C#
-/// without Plotly.NET's F# optional arguments. Every chart has a title, axis titles and hover
-/// text that says what one mark is.
+/// <c>send()</c> moved, and when each call happened on each side. Each chart is a <see cref="PlotlyFigure"/>:
+/// plotly.js's own JSON (a trace per series, a layout), built with the small helpers of PlotlyParts.
+/// Every chart has a title, axis titles and hover text that says what one mark is.
 /// </summary>
 public static class TraceCharts
 {
@@ -30,7 +28,7 @@ public static class TraceCharts
     /// it returned, one colour per connection. A 0-byte bar (labelled FIN) is the peer closing.
     /// When the calls come close to their buffer size, a dashed line marks it.
     /// </summary>
-    public static GenericChart RecvSizes(IEnumerable<TraceEvent> recvs, string title)
+    public static PlotlyFigure RecvSizes(IEnumerable<TraceEvent> recvs, string title)
     {
         ArgumentNullException.ThrowIfNull(recvs);
         var calls = recvs.Where(e => e.Kind == TraceKind.Recv).ToArray();
@@ -40,18 +38,18 @@ public static class TraceCharts
 
         var traces = numbered.GroupBy(c => (c.Event.Conn, c.Event.Side)).OrderBy(g => g.Key.Conn).ThenBy(g => g.Key.Side).Select(group =>
         {
-            var bar = new PlotlyTrace("bar");
-            bar.SetProperty("name", SeriesName(group.Key.Conn, group.Key.Side, manySides));
-            bar.SetProperty("x", group.Select(c => c.Number).ToArray());
-            bar.SetProperty("y", group.Select(c => c.Event.Moved).ToArray());
-            bar.SetProperty("hovertext", group.Select(c => RecvHover(c.Number, c.Event)).ToArray());
-            bar.SetProperty("hoverinfo", "text");
-            bar.SetProperty("marker", Marker(ConnColor(group.Key.Conn)));
+            var bar = PlotlyTrace("bar");
+            bar.Set("name", SeriesName(group.Key.Conn, group.Key.Side, manySides));
+            bar.Set("x", group.Select(c => c.Number).ToArray());
+            bar.Set("y", group.Select(c => c.Event.Moved).ToArray());
+            bar.Set("hovertext", group.Select(c => RecvHover(c.Number, c.Event)).ToArray());
+            bar.Set("hoverinfo", "text");
+            bar.Set("marker", Marker(ConnColor(group.Key.Conn)));
             if (labelled)
             {
-                bar.SetProperty("text", group.Select(c => c.Event.Moved == 0 ? "FIN" : c.Event.Moved.ToString(CultureInfo.InvariantCulture)).ToArray());
-                bar.SetProperty("textposition", "outside");
-                bar.SetProperty("cliponaxis", false);
+                bar.Set("text", group.Select(c => c.Event.Moved == 0 ? "FIN" : c.Event.Moved.ToString(CultureInfo.InvariantCulture)).ToArray());
+                bar.Set("textposition", "outside");
+                bar.Set("cliponaxis", false);
             }
             return bar;
         }).ToList();
@@ -62,22 +60,22 @@ public static class TraceCharts
         if (buffer > 0 && most * 4 >= buffer)
         {
             // A dashed line across the chart, named in the legend (a label on the chart would sit on the bars).
-            var line = new PlotlyTrace("scatter");
-            line.SetProperty("name", string.Create(CultureInfo.InvariantCulture, $"buffer size ({buffer:N0} bytes)"));
-            line.SetProperty("mode", "lines");
-            line.SetProperty("x", new[] { 0.5, Math.Max(calls.Length, 6) + 0.5 });
-            line.SetProperty("y", new[] { buffer, buffer });
-            line.SetProperty("line", Dyn(("color", "#666"), ("width", 1.5), ("dash", "dash")));
-            line.SetProperty("hoverinfo", "skip");
+            var line = PlotlyTrace("scatter");
+            line.Set("name", string.Create(CultureInfo.InvariantCulture, $"buffer size ({buffer:N0} bytes)"));
+            line.Set("mode", "lines");
+            line.Set("x", new[] { 0.5, Math.Max(calls.Length, 6) + 0.5 });
+            line.Set("y", new[] { buffer, buffer });
+            line.Set("line", Dyn(("color", "#666"), ("width", 1.5), ("dash", "dash")));
+            line.Set("hoverinfo", "skip");
             traces.Add(line);
         }
         // Few bars stay readable as bars, not as slivers.
-        layout.SetProperty("bargap", 0.2);
+        layout.Set("bargap", 0.2);
         if (calls.Length > 0)
         {
-            layout.SetProperty("xaxis", Axis("recv() call, in order", zeroline: true, range: [0.4, Math.Max(calls.Length, 6) + 0.6], dtick: calls.Length <= 20 ? 1 : null));
+            layout.Set("xaxis", Axis("recv() call, in order", zeroline: true, range: [0.4, Math.Max(calls.Length, 6) + 0.6], dtick: calls.Length <= 20 ? 1 : null));
             // Whole bytes only: a 3-byte chart should not tick at 0.5.
-            layout.SetProperty("yaxis", Axis("bytes returned by the call", zeroline: true, dtick: most <= 10 ? 1 : null));
+            layout.Set("yaxis", Axis("bytes returned by the call", zeroline: true, dtick: most <= 10 ? 1 : null));
         }
         return Chart(traces, layout);
     }
@@ -86,34 +84,34 @@ public static class TraceCharts
     /// One pair of bars per <c>send()</c> call: grey, the bytes the call was given; coloured, the
     /// bytes it really took. A coloured bar shorter than its grey one is a short send.
     /// </summary>
-    public static GenericChart SendSizes(IEnumerable<TraceEvent> sends, string title)
+    public static PlotlyFigure SendSizes(IEnumerable<TraceEvent> sends, string title)
     {
         ArgumentNullException.ThrowIfNull(sends);
         var calls = sends.Where(e => e.Kind == TraceKind.Send).ToArray();
         var numbered = calls.Select((e, i) => (Number: i + 1, Event: e)).ToArray();
         bool manySides = calls.Select(e => e.Side).Distinct().Count() > 1;
 
-        var asked = new PlotlyTrace("bar");
-        asked.SetProperty("name", "bytes given to send()");
-        asked.SetProperty("x", numbered.Select(c => c.Number).ToArray());
-        asked.SetProperty("y", numbered.Select(c => c.Event.Asked).ToArray());
-        asked.SetProperty("hoverinfo", "skip");
-        asked.SetProperty("marker", Marker("rgba(150,150,150,0.35)"));
-        List<PlotlyTrace> traces = [asked];
+        var asked = PlotlyTrace("bar");
+        asked.Set("name", "bytes given to send()");
+        asked.Set("x", numbered.Select(c => c.Number).ToArray());
+        asked.Set("y", numbered.Select(c => c.Event.Asked).ToArray());
+        asked.Set("hoverinfo", "skip");
+        asked.Set("marker", Marker("rgba(150,150,150,0.35)"));
+        List<JsonObject> traces = [asked];
         traces.AddRange(numbered.GroupBy(c => (c.Event.Conn, c.Event.Side)).OrderBy(g => g.Key.Conn).Select(group =>
         {
-            var bar = new PlotlyTrace("bar");
-            bar.SetProperty("name", $"taken: {SeriesName(group.Key.Conn, group.Key.Side, manySides)}");
-            bar.SetProperty("x", group.Select(c => c.Number).ToArray());
-            bar.SetProperty("y", group.Select(c => c.Event.Moved).ToArray());
-            bar.SetProperty("hovertext", group.Select(c => SendHover(c.Number, c.Event)).ToArray());
-            bar.SetProperty("hoverinfo", "text");
-            bar.SetProperty("marker", Marker(ConnColor(group.Key.Conn)));
+            var bar = PlotlyTrace("bar");
+            bar.Set("name", $"taken: {SeriesName(group.Key.Conn, group.Key.Side, manySides)}");
+            bar.Set("x", group.Select(c => c.Number).ToArray());
+            bar.Set("y", group.Select(c => c.Event.Moved).ToArray());
+            bar.Set("hovertext", group.Select(c => SendHover(c.Number, c.Event)).ToArray());
+            bar.Set("hoverinfo", "text");
+            bar.Set("marker", Marker(ConnColor(group.Key.Conn)));
             return bar;
         }));
 
         var layout = BaseLayout(title, Axis("send() call, in order", zeroline: true), Axis("bytes", zeroline: true));
-        layout.SetProperty("barmode", "overlay");
+        layout.Set("barmode", "overlay");
         return Chart(traces, layout);
     }
 
@@ -124,7 +122,7 @@ public static class TraceCharts
     /// labelled with its bytes (FIN for a 0-byte <c>recv()</c>) only where the label has room; a
     /// mark too close to the last labelled one in its lane keeps its detail in the hover text.
     /// </summary>
-    public static GenericChart Timeline(IEnumerable<TraceEvent> events, string title)
+    public static PlotlyFigure Timeline(IEnumerable<TraceEvent> events, string title)
     {
         ArgumentNullException.ThrowIfNull(events);
         var all = events.ToArray();
@@ -136,34 +134,34 @@ public static class TraceCharts
         int biggest = all.Where(IsData).Select(e => e.Moved).DefaultIfEmpty(1).Max();
         bool labelled = all.Count(IsData) <= MaxLabelledTimelineMarks;
 
-        PlotlyTrace Markers(string name, IEnumerable<TraceEvent> chosen, string symbol, string color, bool sized, string labelAt = "top center")
+        JsonObject Markers(string name, IEnumerable<TraceEvent> chosen, string symbol, string color, bool sized, string labelAt = "top center")
         {
             var picked = chosen.ToArray();
-            var marks = new PlotlyTrace("scatter");
-            marks.SetProperty("name", name);
-            marks.SetProperty("mode", sized && labelled ? "markers+text" : "markers");
-            marks.SetProperty("x", picked.Select(e => Math.Round(e.TimeMs - start, 3)).ToArray());
-            marks.SetProperty("y", picked.Select(e => Lane(e.Side, e.Conn)).ToArray());
-            marks.SetProperty("hovertext", picked.Select(TimelineHover).ToArray());
-            marks.SetProperty("hoverinfo", "text");
+            var marks = PlotlyTrace("scatter");
+            marks.Set("name", name);
+            marks.Set("mode", sized && labelled ? "markers+text" : "markers");
+            marks.Set("x", picked.Select(e => Math.Round(e.TimeMs - start, 3)).ToArray());
+            marks.Set("y", picked.Select(e => Lane(e.Side, e.Conn)).ToArray());
+            marks.Set("hovertext", picked.Select(TimelineHover).ToArray());
+            marks.Set("hoverinfo", "text");
             var marker = Marker(color);
-            marker.SetProperty("symbol", symbol);
-            marker.SetProperty("size", sized
+            marker.Set("symbol", symbol);
+            marker.Set("size", sized
                 ? picked.Select(e => Math.Round(8 + 18 * Math.Sqrt((double)e.Moved / Math.Max(1, biggest)), 1)).ToArray()
                 : (object)9);
-            marker.SetProperty("line", Line("white", 1));
-            marks.SetProperty("marker", marker);
+            marker.Set("line", Line("white", 1));
+            marks.Set("marker", marker);
             if (sized && labelled)
             {
-                marks.SetProperty("text", TimelineLabels(picked, span));
-                marks.SetProperty("textposition", labelAt);
+                marks.Set("text", TimelineLabels(picked, span));
+                marks.Set("textposition", labelAt);
             }
             return marks;
         }
 
         // Drawn in this order, so a send stays visible on top of the recv it often coincides with;
         // sends label below, receives above, for the same reason.
-        List<PlotlyTrace> traces =
+        List<JsonObject> traces =
         [
             Markers("recv()", all.Where(e => e.Kind == TraceKind.Recv), "circle", "rgba(99,110,250,0.75)", sized: true),
             Markers("send()", all.Where(e => e.Kind == TraceKind.Send), "triangle-right", "#ef553b", sized: true, labelAt: "bottom center"),
@@ -171,11 +169,11 @@ public static class TraceCharts
         ];
 
         var yAxis = Axis("side and connection", zeroline: true, automargin: true, category: true);
-        yAxis.SetProperty("categoryorder", "array");
+        yAxis.Set("categoryorder", "array");
         // Plotly draws the first category at the bottom; reversed, the client lane is on top.
-        yAxis.SetProperty("categoryarray", lanes.Reverse().ToArray());
+        yAxis.Set("categoryarray", lanes.Reverse().ToArray());
         var layout = BaseLayout(title, Axis("time since the first call (ms)", zeroline: true), yAxis);
-        layout.SetProperty("height", Math.Max(320, 140 + 60 * lanes.Length));
+        layout.Set("height", Math.Max(320, 140 + 60 * lanes.Length));
         return Chart(traces, layout);
     }
 
@@ -183,7 +181,7 @@ public static class TraceCharts
     /// The events as a table, one row per call, tinted by side (client, relay, server). A chart
     /// rather than a list of records, because notebook formatters show records as collapsed rows.
     /// </summary>
-    public static GenericChart Table(IEnumerable<TraceEvent> events, string title)
+    public static PlotlyFigure Table(IEnumerable<TraceEvent> events, string title)
     {
         ArgumentNullException.ThrowIfNull(events);
         var rows = events.ToArray();
@@ -202,11 +200,11 @@ public static class TraceCharts
         ];
         string[] tint = rows.Select(e => e.Side switch { Side.Client => "#eef1ff", Side.Relay => "#fff4e6", _ => "#e9f9f3" }).ToArray();
 
-        var table = new PlotlyTrace("table");
-        table.SetProperty("columnwidth", new[] { 30, 60, 50, 40, 60, 50, 50, 190, 190 });
-        table.SetProperty("header", Dyn(("values", header), ("align", "left"), ("fill", Dyn(("color", "#dde1e8"))),
+        var table = PlotlyTrace("table");
+        table.Set("columnwidth", new[] { 30, 60, 50, 40, 60, 50, 50, 190, 190 });
+        table.Set("header", Dyn(("values", header), ("align", "left"), ("fill", Dyn(("color", "#dde1e8"))),
             ("font", Dyn(("size", 13)))));
-        table.SetProperty("cells", Dyn(("values", columns), ("align", "left"), ("height", 24),
+        table.Set("cells", Dyn(("values", columns), ("align", "left"), ("height", 24),
             ("fill", Dyn(("color", Enumerable.Repeat(tint, header.Length).ToArray()))), ("font", Dyn(("size", 12)))));
 
         return Chart([table], TableLayout(title, Math.Min(900, 120 + 25 * Math.Max(rows.Length, 1))));
@@ -281,7 +279,7 @@ public static class TraceCharts
 
     private static string ConnColor(int conn) => Colors[(conn % Colors.Length + Colors.Length) % Colors.Length];
 
-    private static DynamicObj.DynamicObj Marker(string color) => Dyn(("color", color));
+    private static JsonObject Marker(string color) => Dyn(("color", color));
 
-    private static DynamicObj.DynamicObj Line(string color, double width) => Dyn(("color", color), ("width", width));
+    private static JsonObject Line(string color, double width) => Dyn(("color", color), ("width", width));
 }

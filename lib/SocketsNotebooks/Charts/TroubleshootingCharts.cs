@@ -1,4 +1,4 @@
-using Plotly.NET;
+using System.Text.Json.Nodes;
 using SocketsNotebooks.Troubleshooting;
 using static SocketsNotebooks.Charts.PlotlyParts;
 
@@ -11,43 +11,43 @@ public static class TroubleshootingCharts
     /// Bytes each <c>send()</c> took (bars, left axis) and the running total (line, right axis). The total climbs,
     /// then goes flat once both kernels' buffers are full; the red marks are the calls that got WouldBlock.
     /// </summary>
-    public static GenericChart Sends(IReadOnlyList<SendAttempt> sends, string title = "Filling the buffers: bytes taken by each send()")
+    public static PlotlyFigure Sends(IReadOnlyList<SendAttempt> sends, string title = "Filling the buffers: bytes taken by each send()")
     {
         ArgumentNullException.ThrowIfNull(sends);
-        var perSend = new Trace("bar");
-        perSend.SetProperty("name", "bytes taken by this send()");
-        perSend.SetProperty("x", sends.Select(s => s.Call).ToArray());
-        perSend.SetProperty("y", sends.Select(s => s.Accepted).ToArray());
-        perSend.SetProperty("hovertext", sends.Select(s => $"send #{s.Call}: {s.Accepted} of {s.Asked} bytes ({s.Result})").ToArray());
-        perSend.SetProperty("hoverinfo", "text");
-        perSend.SetProperty("marker", Dyn(("color", sends.Select(s => s.Result == "ok" ? "#4C78A8" : "#F58518").ToArray())));
+        var perSend = PlotlyTrace("bar");
+        perSend.Set("name", "bytes taken by this send()");
+        perSend.Set("x", sends.Select(s => s.Call).ToArray());
+        perSend.Set("y", sends.Select(s => s.Accepted).ToArray());
+        perSend.Set("hovertext", sends.Select(s => $"send #{s.Call}: {s.Accepted} of {s.Asked} bytes ({s.Result})").ToArray());
+        perSend.Set("hoverinfo", "text");
+        perSend.Set("marker", Dyn(("color", sends.Select(s => s.Result == "ok" ? "#4C78A8" : "#F58518").ToArray())));
 
-        var total = new Trace("scatter");
-        total.SetProperty("name", "running total (bytes sitting in the buffers)");
-        total.SetProperty("x", sends.Select(s => s.Call).ToArray());
-        total.SetProperty("y", sends.Select(s => s.Total).ToArray());
-        total.SetProperty("yaxis", "y2");
-        total.SetProperty("mode", "lines");
-        total.SetProperty("line", Dyn(("color", "#54A24B"), ("width", 3)));
-        total.SetProperty("hovertext", sends.Select(s => $"after send #{s.Call}: {s.Total:N0} bytes accepted in all").ToArray());
-        total.SetProperty("hoverinfo", "text");
+        var total = PlotlyTrace("scatter");
+        total.Set("name", "running total (bytes sitting in the buffers)");
+        total.Set("x", sends.Select(s => s.Call).ToArray());
+        total.Set("y", sends.Select(s => s.Total).ToArray());
+        total.Set("yaxis", "y2");
+        total.Set("mode", "lines");
+        total.Set("line", Dyn(("color", "#54A24B"), ("width", 3)));
+        total.Set("hovertext", sends.Select(s => $"after send #{s.Call}: {s.Total:N0} bytes accepted in all").ToArray());
+        total.Set("hoverinfo", "text");
 
         var blocked = sends.Where(s => s.Result == "WouldBlock").ToArray();
-        var wouldBlock = new Trace("scatter");
-        wouldBlock.SetProperty("name", "WouldBlock (0 bytes taken)");
-        wouldBlock.SetProperty("x", blocked.Select(s => s.Call).ToArray());
-        wouldBlock.SetProperty("y", blocked.Select(_ => 0).ToArray());
-        wouldBlock.SetProperty("mode", "markers");
-        wouldBlock.SetProperty("marker", Dyn(("color", "#E45756"), ("symbol", "x"), ("size", 10)));
-        wouldBlock.SetProperty("hovertext", blocked.Select(s => $"send #{s.Call}: WouldBlock, buffers full at {s.Total:N0} bytes").ToArray());
-        wouldBlock.SetProperty("hoverinfo", "text");
+        var wouldBlock = PlotlyTrace("scatter");
+        wouldBlock.Set("name", "WouldBlock (0 bytes taken)");
+        wouldBlock.Set("x", blocked.Select(s => s.Call).ToArray());
+        wouldBlock.Set("y", blocked.Select(_ => 0).ToArray());
+        wouldBlock.Set("mode", "markers");
+        wouldBlock.Set("marker", Dyn(("color", "#E45756"), ("symbol", "x"), ("size", 10)));
+        wouldBlock.Set("hovertext", blocked.Select(s => $"send #{s.Call}: WouldBlock, buffers full at {s.Total:N0} bytes").ToArray());
+        wouldBlock.Set("hoverinfo", "text");
 
         var layout = WithLegendBelow(BaseLayout(title, Axis("send() call"), Axis("bytes taken by one send()", toZero: true),
             height: 450));
         var totalAxis = Axis("bytes accepted in all", toZero: true);
-        totalAxis.SetProperty("overlaying", "y");
-        totalAxis.SetProperty("side", "right");
-        layout.SetProperty("yaxis2", totalAxis);
+        totalAxis.Set("overlaying", "y");
+        totalAxis.Set("side", "right");
+        layout.Set("yaxis2", totalAxis);
         return Chart([perSend, total, wouldBlock], layout);
     }
 
@@ -55,7 +55,7 @@ public static class TroubleshootingCharts
     /// The drain after the server starts reading: the server's Recv-Q and the client's Send-Q falling to zero while
     /// the bytes the server has read climb to the total that was stuck.
     /// </summary>
-    public static GenericChart Drain(IReadOnlyList<QueueSample> samples, string title = "Draining: the server reads, the queues empty")
+    public static PlotlyFigure Drain(IReadOnlyList<QueueSample> samples, string title = "Draining: the server reads, the queues empty")
     {
         ArgumentNullException.ThrowIfNull(samples);
         var x = samples.Select(s => s.TimeMs).ToArray();
@@ -73,26 +73,26 @@ public static class TroubleshootingCharts
         return Chart(traces, layout);
     }
 
-    private static Trace Line(string name, double[] x, IEnumerable<long> y, string color, IEnumerable<string> hover)
+    private static JsonObject Line(string name, double[] x, IEnumerable<long> y, string color, IEnumerable<string> hover)
     {
-        var line = new Trace("scatter");
-        line.SetProperty("name", name);
-        line.SetProperty("x", x);
-        line.SetProperty("y", y.ToArray());
-        line.SetProperty("mode", "lines+markers");
-        line.SetProperty("line", Dyn(("color", color)));
-        line.SetProperty("marker", Dyn(("size", 4)));
-        line.SetProperty("hovertext", hover.ToArray());
-        line.SetProperty("hoverinfo", "text");
+        var line = PlotlyTrace("scatter");
+        line.Set("name", name);
+        line.Set("x", x);
+        line.Set("y", y.ToArray());
+        line.Set("mode", "lines+markers");
+        line.Set("line", Dyn(("color", color)));
+        line.Set("marker", Dyn(("size", 4)));
+        line.Set("hovertext", hover.ToArray());
+        line.Set("hoverinfo", "text");
         return line;
     }
 
-    // Section 4's charts keep Plotly.NET's template (see PlotlyParts.Chart) and plotly's own margins
-    // (top 100, bottom 80); the legend's names are long, so it sits under the plot.
-    private static Layout WithLegendBelow(Layout layout)
+    // Section 4's charts keep plotly's own top and bottom margins (100 and 80, not BaseLayout's 60) for
+    // the legend, whose names are long, so it sits under the plot.
+    private static JsonObject WithLegendBelow(JsonObject layout)
     {
-        layout.SetProperty("legend", Dyn(("orientation", "h"), ("y", -0.25)));
-        layout.SetProperty("margin", Dyn(("t", 100), ("b", 80)));
+        layout.Set("legend", Dyn(("orientation", "h"), ("y", -0.25)));
+        layout.Set("margin", Dyn(("t", 100), ("b", 80)));
         return layout;
     }
 }

@@ -1,8 +1,8 @@
 using System.IO;
 using System.Reflection;
-using Plotly.NET;
 using SocketsNotebooks.AppProtocol;
 using SocketsNotebooks.Charts;
+using SocketsNotebooks.Tests.Charts;
 
 namespace SocketsNotebooks.Tests.AppProtocol;
 
@@ -13,13 +13,14 @@ public sealed class AppProtocolChartsTests
     {
         var rows = RecvAnatomy.Of(GoldenBytes.MorpheusRequest, Enumerable.Repeat(16, 20));
 
-        string html = GenericChart.toChartHTML(AppProtocolCharts.Anatomy(rows, "request in 16-byte pieces"));
+        var chart = AppProtocolCharts.Anatomy(rows, "request in 16-byte pieces");
+        string[] texts = FigureJson.Strings(chart);
 
         Assert.Equal(10, rows.Count);
         Assert.Equal((2, 14, 0), (rows[0].ProtoHeader, rows[0].JsonHeader, rows[0].Content));
-        Assert.Contains("\"barmode\":\"stack\"", html);
-        Assert.Contains("proto header (2-byte length)", html);
-        Assert.Contains("recv #1 on conn 0 (server): 16 bytes = 2 of proto header + 14 of JSON header", html);
+        Assert.Equal("stack", (string?)chart.Layout["barmode"]);
+        Assert.Contains(texts, t => t.Contains("proto header (2-byte length)", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("recv #1 on conn 0 (server): 16 bytes = 2 of proto header + 14 of JSON header", StringComparison.Ordinal));
         Assert.True(rows[^1].Complete);
         Assert.All(rows.SkipLast(1), r => Assert.False(r.Complete));
     }

@@ -148,6 +148,17 @@ public sealed partial class PlotlyFigureTests
         Assert.Equal(2, formatters.Length);
     }
 
+    [Fact]
+    public void LibraryAssembly_References_NoFSharpCorePlotlyNetOrDynamicObj()
+    {
+        string[] referenced = [.. typeof(PlotlyFigure).Assembly.GetReferencedAssemblies().Select(a => a.Name!)];
+
+        Assert.DoesNotContain("FSharp.Core", referenced);
+        Assert.DoesNotContain("Plotly.NET", referenced);
+        Assert.DoesNotContain("DynamicObj", referenced);
+        Assert.DoesNotContain(referenced, name => name.StartsWith("Plotly", StringComparison.Ordinal) || name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+    }
+
     [GeneratedRegex("""<div class="(?<class>[^"]*)" id="(?<id>[^"]*)"></div>""")]
     private static partial Regex Div();
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Plotly.NET;
 using SocketsNotebooks.Charts;
 using SocketsNotebooks.Tracing;
 using Trace = SocketsNotebooks.Tracing.Trace;
@@ -20,7 +19,7 @@ public sealed class TraceChartsTests
         return trace;
     }
 
-    private static JsonElement Json(GenericChart chart) => JsonDocument.Parse(GenericChart.toJson(chart)).RootElement;
+    private static JsonElement Json(PlotlyFigure chart) => FigureJson.Json(chart);
 
     private static string[] Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();
 
@@ -213,7 +212,7 @@ public sealed class TraceChartsTests
         };
         var layout = Json(chart).GetProperty("layout");
 
-        // Left, clear of plotly's toolbar; no fixed width or Plotly.NET template, so it fills the notebook.
+        // Left, clear of plotly's toolbar; no fixed width or template, so it fills the notebook.
         Assert.Equal(0.01, layout.GetProperty("title").GetProperty("x").GetDouble());
         Assert.Equal("left", layout.GetProperty("title").GetProperty("xanchor").GetString());
         Assert.False(layout.TryGetProperty("width", out _));

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Plotly.NET;
 using SocketsNotebooks.Charts;
 using SocketsNotebooks.Troubleshooting;
 
@@ -18,13 +17,13 @@ public sealed class TroubleshootingChartsTests
         ];
 
         var chart = TroubleshootingCharts.Sends(sends);
-        string html = GenericChart.toChartHTML(chart);
+        string[] texts = FigureJson.Strings(chart);
 
-        Assert.Equal(3, GenericChart.countTrace(chart));
-        Assert.Contains("\"yaxis2\"", html, StringComparison.Ordinal);
-        Assert.Contains("send #2: 40 of 100 bytes (partial)", html, StringComparison.Ordinal);
-        Assert.Contains("send #3: WouldBlock", html, StringComparison.Ordinal);
-        Assert.Contains("Filling the buffers", html, StringComparison.Ordinal);
+        Assert.Equal(3, chart.TraceCount);
+        Assert.True(chart.Layout.ContainsKey("yaxis2"));
+        Assert.Contains(texts, t => t.Contains("send #2: 40 of 100 bytes (partial)", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("send #3: WouldBlock", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("Filling the buffers", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -33,11 +32,11 @@ public sealed class TroubleshootingChartsTests
         QueueSample[] samples = [new(0, 300, 200, 0), new(5, 100, 0, 400), new(10, 0, 0, 500)];
 
         var chart = TroubleshootingCharts.Drain(samples);
-        string html = GenericChart.toChartHTML(chart);
+        string[] texts = FigureJson.Strings(chart);
 
-        Assert.Equal(3, GenericChart.countTrace(chart));
-        Assert.Contains("5 ms: server Recv-Q 100 bytes", html, StringComparison.Ordinal);
-        Assert.Contains("milliseconds since the server started reading", html, StringComparison.Ordinal);
+        Assert.Equal(3, chart.TraceCount);
+        Assert.Contains(texts, t => t.Contains("5 ms: server Recv-Q 100 bytes", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("milliseconds since the server started reading", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -48,9 +47,9 @@ public sealed class TroubleshootingChartsTests
 
         foreach (var chart in new[] { TroubleshootingCharts.Sends(sends), TroubleshootingCharts.Drain(samples) })
         {
-            var layout = JsonDocument.Parse(GenericChart.toJson(chart)).RootElement.GetProperty("layout");
+            var layout = FigureJson.Json(chart).GetProperty("layout");
 
-            // The course's one look: title at the left, no Plotly.NET template or fixed width; the long
+            // The course's one look: title at the left, no template or fixed width; the long
             // legend names go under the plot.
             Assert.Equal("left", layout.GetProperty("title").GetProperty("xanchor").GetString());
             Assert.False(layout.TryGetProperty("template", out _));

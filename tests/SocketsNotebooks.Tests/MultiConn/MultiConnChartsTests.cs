@@ -1,6 +1,6 @@
-using Plotly.NET;
 using SocketsNotebooks.Charts;
 using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Tests.Charts;
 using SocketsNotebooks.Tracing;
 using Trace = SocketsNotebooks.Tracing.Trace;
 
@@ -24,23 +24,23 @@ public sealed class MultiConnChartsTests
     [Fact]
     public void RecvPieces_TwoConnections_OneSeriesPerRecvIndexWithHover()
     {
-        string html = GenericChart.toChartHTML(MultiConnCharts.RecvPieces(SampleTrace().Recvs(Side.Server), "pieces title"));
+        string[] texts = FigureJson.Strings(MultiConnCharts.RecvPieces(SampleTrace().Recvs(Side.Server), "pieces title"));
 
-        Assert.Contains("pieces title", html, StringComparison.Ordinal);
-        Assert.Contains("recv #2", html, StringComparison.Ordinal);
-        Assert.Contains("recv #1 on conn 2: 14 of 1024 bytes", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("recv #3", html, StringComparison.Ordinal);
+        Assert.Contains(texts, t => t.Contains("pieces title", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("recv #2", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("recv #1 on conn 2: 14 of 1024 bytes", StringComparison.Ordinal));
+        Assert.DoesNotContain(texts, t => t.Contains("recv #3", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Interleaving_ServerEvents_LanesPerConnectionAndThreadPath()
     {
-        string html = GenericChart.toChartHTML(MultiConnCharts.Interleaving(SampleTrace().Table(Side.Server), "one thread"));
+        string[] texts = FigureJson.Strings(MultiConnCharts.Interleaving(SampleTrace().Table(Side.Server), "one thread"));
 
-        Assert.Contains("one thread", html, StringComparison.Ordinal);
-        Assert.Contains("the loop thread, call after call", html, StringComparison.Ordinal);
-        Assert.Contains("conn 2", html, StringComparison.Ordinal);
-        Assert.Contains("time since the first call (ms)", html, StringComparison.Ordinal);
+        Assert.Contains(texts, t => t.Contains("one thread", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("the loop thread, call after call", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("conn 2", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("time since the first call (ms)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -52,10 +52,11 @@ public sealed class MultiConnChartsTests
             new WakeUpRate("write only when needed", "idle connections open", 0.3, 3, 3),
         };
 
-        string html = GenericChart.toChartHTML(MultiConnCharts.WakeUps(rates, "wake-ups"));
+        var chart = MultiConnCharts.WakeUps(rates, "wake-ups");
+        string[] texts = FigureJson.Strings(chart);
 
-        Assert.Contains("\"type\":\"log\"", html, StringComparison.Ordinal);
-        Assert.Contains("100,000/s", html, StringComparison.Ordinal);
-        Assert.Contains("10/s", html, StringComparison.Ordinal);
+        Assert.Equal("log", (string?)chart.Layout["yaxis"]!["type"]);
+        Assert.Contains(texts, t => t.Contains("100,000/s", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("10/s", StringComparison.Ordinal));
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Plotly.NET;
 using SocketsNotebooks.Charts;
+using SocketsNotebooks.Tests.Charts;
 using SocketsNotebooks.Hosting;
 using SocketsNotebooks.PubSub;
 
@@ -14,7 +14,7 @@ public sealed class PubSubChartsTests
     private static readonly SubscriberStats s_slow = new(4, "127.0.0.1:2", ["ticks"], 80, 200, 25_000, 200, CloseReason.SlowSubscriber,
         "200 messages waiting: MaxQueuedMessages = 200 reached", 0, 118, [new(100, 0, 0), new(105, 80, 20), new(118, 80, 200)]);
 
-    private static JsonElement Json(GenericChart chart) => JsonDocument.Parse(GenericChart.toJson(chart)).RootElement;
+    private static JsonElement Json(PlotlyFigure chart) => FigureJson.Json(chart);
 
     [Fact]
     public void Delivered_OneLinePerSubscriberAndACutOffMark()
