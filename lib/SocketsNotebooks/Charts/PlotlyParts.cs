@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace SocketsNotebooks.Charts;
@@ -93,11 +92,28 @@ internal static class PlotlyParts
     }
 
     /// <summary>
-    /// Sets (or replaces) one attribute: a <see cref="JsonNode"/> as it is, anything else (a number, a
-    /// string, an array of them, null) as System.Text.Json writes it.
+    /// Sets (or replaces) one attribute: a <see cref="JsonNode"/> as it is, a number, string or bool
+    /// as a JSON value, a list of them (nested lists too) as a JSON array, null as null.
     /// </summary>
-    internal static void Set(this JsonObject obj, string name, object? value) =>
-        obj[name] = value as JsonNode ?? JsonSerializer.SerializeToNode(value);
+    internal static void Set(this JsonObject obj, string name, object? value) => obj[name] = Node(value);
+
+    // Built by hand rather than with JsonSerializer: reflection-based serialization is off in
+    // trimmed and AOT-ready hosts (a .NET 10 file-based app, such as the exports, is one), and the
+    // few shapes a chart uses need no reflection.
+    private static JsonNode? Node(object? value) => value switch
+    {
+        null => null,
+        JsonNode node => node,
+        string text => JsonValue.Create(text),
+        bool flag => JsonValue.Create(flag),
+        int number => JsonValue.Create(number),
+        long number => JsonValue.Create(number),
+        double number => JsonValue.Create(number),
+        float number => JsonValue.Create(number),
+        decimal number => JsonValue.Create(number),
+        System.Collections.IEnumerable items => new JsonArray([.. items.Cast<object?>().Select(Node)]),
+        _ => throw new ArgumentException($"a chart attribute cannot be a {value.GetType().Name}", nameof(value)),
+    };
 
     /// <summary>Hover text is HTML to plotly.js; a preview such as b'&lt;b&gt;' must show as typed.</summary>
     internal static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
