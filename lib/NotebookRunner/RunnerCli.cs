@@ -1,3 +1,7 @@
+using NotebookRunner.Export;
+using NotebookRunner.Notebooks;
+using NotebookRunner.Site;
+
 namespace NotebookRunner;
 
 /// <summary>

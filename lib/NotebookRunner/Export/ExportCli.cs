@@ -1,4 +1,7 @@
-namespace NotebookRunner;
+using NotebookRunner.Notebooks;
+using NotebookRunner.Site;
+
+namespace NotebookRunner.Export;
 
 /// <summary>
 /// The <c>export</c> subcommand: <c>export [--out DIR] [--check] (--all | folder | notebook.ipynb)</c>
@@ -75,7 +78,7 @@ public static class ExportCli
             string app;
             try
             {
-                app = FileBasedApp.Export(NotebookDocument.Load(notebookPath), output);
+                app = FileBasedApp.Export(NotebookFile.Load(notebookPath), output);
             }
             catch (NotebookFormatException e)
             {

@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.DotNet.Interactive.Documents;
+using NotebookRunner.Notebooks;
 
-namespace NotebookRunner;
+namespace NotebookRunner.Export;
 
 /// <summary>
 /// Turns a notebook into a C# file-based app (<c>dotnet run exports/01-echo.cs</c>, .NET 10), the
@@ -13,22 +15,27 @@ namespace NotebookRunner;
 /// <c>#:project</c> directives, usings move to the top (a file-based app, unlike a script, wants
 /// them before any statement), and a cell's trailing expression is passed to <c>display(...)</c>,
 /// which the app defines itself: text to the terminal, charts into an HTML file next to the app.
+/// The app always references the course library (lib/SocketsNotebooks): its display(...) knows the
+/// library's charts and takes plotly.js from it.
 /// </summary>
 public static partial class FileBasedApp
 {
     /// <summary>The folder, under the repository root, the committed exports live in.</summary>
     public const string ExportsFolder = "exports";
 
-    /// <summary>
-    /// The package the app references for <c>#r "nuget: Plotly.NET.Interactive, V"</c>: the
-    /// Interactive package is only the kernel's chart formatter; the app draws with Plotly.NET itself.
-    /// </summary>
-    public const string PlotlyPackage = "Plotly.NET";
+    /// <summary>The course library, which every app references for its charts.</summary>
+    public const string LibraryProject = "SocketsNotebooks";
 
-    // The kernel's default imports (CellRunner.DefaultImports), written out because the app turns
-    // implicit usings off: SDK implicit usings (System.IO, System.Threading, System.Net.Http) would
-    // make names resolve differently than in the notebook.
-    private static readonly string[] s_kernelUsings = CellRunner.DefaultImports.Select(n => $"using {n};").ToArray();
+    /// <summary>
+    /// The C# kernel's default imports (it also imports Microsoft.DotNet.Interactive for display,
+    /// which the app defines itself). Written out because the app turns implicit usings off: the
+    /// SDK's (System.IO, System.Threading, System.Net.Http) would make names resolve differently
+    /// than in the notebook.
+    /// </summary>
+    public static IReadOnlyList<string> KernelImports { get; } =
+        ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
+
+    private static readonly string[] s_kernelUsings = KernelImports.Select(n => $"using {n};").ToArray();
 
     private static readonly CSharpParseOptions s_scriptOptions =
         CSharpParseOptions.Default.WithKind(SourceCodeKind.Script).WithLanguageVersion(LanguageVersion.Latest);
@@ -41,9 +48,10 @@ public static partial class FileBasedApp
     /// <paramref name="exportDirectory"/> (library <c>#r</c> paths are rewritten relative to it).
     /// Throws <see cref="NotebookFormatException"/> for a reference it cannot translate.
     /// </summary>
-    public static string Export(NotebookDocument notebook, string exportDirectory)
+    public static string Export(NotebookFile notebook, string exportDirectory)
     {
-        string notebookDirectory = Path.GetDirectoryName(Path.GetFullPath(notebook.Path))!;
+        ArgumentNullException.ThrowIfNull(notebook);
+        string notebookDirectory = notebook.Directory;
         string root = RepoRoot.Find(notebookDirectory) ?? notebookDirectory;
         string stem = Path.GetFileNameWithoutExtension(notebook.Path);
         var directives = new List<string>();
@@ -51,16 +59,16 @@ public static partial class FileBasedApp
         var body = new StringBuilder();
         int codeNumber = 0;
 
-        foreach (NotebookCell cell in notebook.Cells)
+        foreach (InteractiveDocumentElement cell in notebook.Cells)
         {
-            if (cell.CellType == "markdown")
+            if (!NotebookFile.IsCode(cell))
             {
-                AppendComment(body, cell.Source);
+                AppendComment(body, cell.Contents);
             }
-            else if (cell.IsCode && !string.IsNullOrWhiteSpace(cell.Source))
+            else if (!string.IsNullOrWhiteSpace(cell.Contents))
             {
                 codeNumber++;
-                string code = TranslateReferences(notebook, cell.Source, notebookDirectory, root, exportDirectory, directives);
+                string code = TranslateReferences(notebook, cell.Contents, notebookDirectory, root, exportDirectory, directives);
                 code = HoistUsings(code, usings);
                 code = DisplayTrailingExpression(code);
                 if (!string.IsNullOrWhiteSpace(code))
@@ -70,6 +78,7 @@ public static partial class FileBasedApp
             }
         }
 
+        directives.Add(ProjectDirective(notebook, root, exportDirectory, LibraryProject));
         string relativeNotebook = Path.GetRelativePath(root, Path.GetFullPath(notebook.Path)).Replace('\\', '/');
         string relativeApp = $"{ExportsFolder}/{stem}.cs";
         var app = new StringBuilder();
@@ -98,7 +107,7 @@ public static partial class FileBasedApp
     // `#:project` of lib/<Project>/<Project>.csproj: the app builds the library itself, so it never
     // runs against a stale build. Lines become empty so the cell keeps its shape.
     private static string TranslateReferences(
-        NotebookDocument notebook, string code, string notebookDirectory, string root, string exportDirectory, List<string> directives)
+        NotebookFile notebook, string code, string notebookDirectory, string root, string exportDirectory, List<string> directives)
     {
         string[] lines = code.Split('\n');
         for (int i = 0; i < lines.Length; i++)
@@ -115,31 +124,33 @@ public static partial class FileBasedApp
             {
                 string name = nuget.Groups["name"].Value.Trim();
                 string version = nuget.Groups["version"].Value.Trim();
-                if (string.Equals(name, NugetReferences.PlotlyInteractive, StringComparison.OrdinalIgnoreCase))
-                {
-                    name = PlotlyPackage;
-                }
-
                 directives.Add(version.Length > 0 ? $"#:package {name}@{version}" : $"#:package {name}");
             }
             else
             {
-                string dll = Path.GetFullPath(Path.Combine(notebookDirectory, target));
-                string project = Path.GetFileNameWithoutExtension(dll);
-                string csproj = Path.Combine(root, "lib", project, project + ".csproj");
-                if (!File.Exists(csproj))
-                {
-                    throw new NotebookFormatException(notebook.Path,
-                        $"cannot be exported: #r \"{target}\" is not the build output of a project under lib/ (no {csproj})");
-                }
-
-                directives.Add($"#:project {Path.GetRelativePath(exportDirectory, csproj).Replace('\\', '/')}");
+                string project = Path.GetFileNameWithoutExtension(Path.GetFullPath(Path.Combine(notebookDirectory, target)));
+                directives.Add(ProjectDirective(notebook, root, exportDirectory, project, $"#r \"{target}\""));
             }
 
             lines[i] = "";
         }
 
         return string.Join('\n', lines);
+    }
+
+    // `#:project` of lib/<project>/<project>.csproj, relative to the app: the app builds the library
+    // itself, so it never runs against a stale build.
+    private static string ProjectDirective(NotebookFile notebook, string root, string exportDirectory, string project, string? reference = null)
+    {
+        string csproj = Path.Combine(root, "lib", project, project + ".csproj");
+        if (!File.Exists(csproj))
+        {
+            throw new NotebookFormatException(notebook.Path, reference is null
+                ? $"cannot be exported: the app needs the course library, and there is no {csproj}"
+                : $"cannot be exported: {reference} is not the build output of a project under lib/ (no {csproj})");
+        }
+
+        return $"#:project {Path.GetRelativePath(exportDirectory, csproj).Replace('\\', '/')}";
     }
 
     private static string HoistUsings(string code, List<string> usings)
@@ -201,8 +212,8 @@ public static partial class FileBasedApp
 
     // What the notebook kernel gave cells for free: display(...). Kept in the app rather than the
     // library so each export is one self-contained file a learner can copy anywhere next to the
-    // library, and so the library (net8.0, loaded by the kernel too) does not grow a second
-    // display that the kernel's own would shadow.
+    // library, and so the library (loaded by the kernel too) does not grow a second display that
+    // the kernel's own would shadow.
     private const string DisplayHelper = """
         // ── display(...): what the notebook kernel provided ──
         // Text is printed; a chart is added to the HTML page next to this file.
@@ -218,8 +229,8 @@ public static partial class FileBasedApp
             {
                 switch (value)
                 {
-                    case Plotly.NET.GenericChart chart:
-                        s_charts.Add(Plotly.NET.GenericChart.toChartHTML(chart));
+                    case SocketsNotebooks.Charts.PlotlyFigure chart:
+                        s_charts.Add(chart.ToHtml());
                         System.IO.File.WriteAllText(ChartPage, Page());
                         Console.WriteLine($"[chart {s_charts.Count} -> {System.IO.Path.GetFileName(ChartPage)}#chart-{s_charts.Count}]");
                         break;
@@ -244,11 +255,13 @@ public static partial class FileBasedApp
             private static string ChartPage =>
                 System.IO.Path.ChangeExtension(AppContext.GetData("EntryPointFilePath") as string ?? Environment.ProcessPath!, ".html");
 
+            // plotly.js comes from the library (which carries it), inlined once in the head: the page draws offline.
             private static string Page()
             {
                 var page = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
                 page.Append("<title>").Append(System.IO.Path.GetFileNameWithoutExtension(ChartPage)).Append(" charts</title>\n<script>")
-                    .Append(PlotlyJs.Value).Append("</script>\n</head>\n<body style=\"font-family: system-ui, sans-serif; max-width: 1000px; margin: auto\">\n")
+                    .Append(SocketsNotebooks.Charts.PlotlyJs.Source.Replace("</script", "<\\/script")).Append("</script>\n</head>\n")
+                    .Append("<body style=\"font-family: system-ui, sans-serif; max-width: 1000px; margin: auto\">\n")
                     .Append("<h1>").Append(System.IO.Path.GetFileNameWithoutExtension(ChartPage)).Append(": charts</h1>\n")
                     .Append("<p>In the order the app displayed them; the terminal says [chart N] where each one came.</p>\n");
                 for (int i = 0; i < s_charts.Count; i++)
@@ -258,15 +271,6 @@ public static partial class FileBasedApp
 
                 return page.Append("</body>\n</html>\n").ToString();
             }
-
-            // Plotly.NET carries plotly.js as a resource; embedding it makes the page draw offline.
-            private static readonly Lazy<string> PlotlyJs = new(() =>
-            {
-                var assembly = typeof(Plotly.NET.GenericChart).Assembly;
-                string name = assembly.GetManifestResourceNames().Single(n => n.StartsWith("Plotly.NET.plotly-") && n.EndsWith(".min.js"));
-                using var reader = new System.IO.StreamReader(assembly.GetManifestResourceStream(name)!);
-                return reader.ReadToEnd().Replace("</script", "<\\/script");
-            });
         }
 
         """;

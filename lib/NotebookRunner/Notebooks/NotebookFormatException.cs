@@ -1,4 +1,4 @@
-namespace NotebookRunner;
+namespace NotebookRunner.Notebooks;
 
 /// <summary>
 /// A file that is not a notebook the runner can execute: not JSON, not nbformat 4, or without

@@ -1,4 +1,4 @@
-namespace NotebookRunner;
+namespace NotebookRunner.Notebooks;
 
 /// <summary>What running one notebook produced: per-cell results, the first failure, where it was written.</summary>
 public sealed class NotebookResult
@@ -25,8 +25,11 @@ public sealed class NotebookResult
     /// <summary>The cells that ran, in order (a run stops at the first failing cell).</summary>
     public IReadOnlyList<CellResult> Cells { get; }
 
-    /// <summary>Wall-clock time of the whole notebook.</summary>
+    /// <summary>Wall-clock time of the whole notebook, the kernel's start included.</summary>
     public double Seconds { get; }
+
+    /// <summary>How long the kernel took to start and be ready for the first cell.</summary>
+    public double KernelStartSeconds { get; init; }
 
     /// <summary>Charts displayed by all cells.</summary>
     public int Charts => Cells.Sum(c => c.Charts);

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using Markdig;
 using Markdig.Syntax;
+using NotebookRunner.Notebooks;
 
-namespace NotebookRunner;
+namespace NotebookRunner.Site;
 
 /// <summary>
 /// The course's contents page, index.html: the title, then one entry per notebook in course order
@@ -24,8 +25,8 @@ public static class CourseIndex
         var body = new StringBuilder();
         body.Append("<header class=\"course\">\n<h1>").Append(Encode(CourseTitle)).Append("</h1>\n")
             .Append("<p>A course of C# notebooks on TCP socket programming: an echo server, many connections on one thread, ")
-            .Append("an application protocol, troubleshooting, publish/subscribe. Every page below was executed by the headless ")
-            .Append("runner; its numbers and charts come from that run and work offline.</p>\n</header>\n<ol class=\"toc\">\n");
+            .Append("an application protocol, troubleshooting, publish/subscribe. Every page below was run cell by cell in the ")
+            .Append(".NET Interactive kernel that VS Code starts for these notebooks; its numbers and charts come from that run and work offline.</p>\n</header>\n<ol class=\"toc\">\n");
         foreach (string path in notebookPaths)
         {
             NotebookResult? result = results.FirstOrDefault(r => Path.GetFullPath(r.Path) == Path.GetFullPath(path));
@@ -65,15 +66,16 @@ public static class CourseIndex
     /// The goals of a notebook as HTML fragments: the items of the first list in its first
     /// markdown cell, inline markdown (code, emphasis) rendered, the list punctuation trimmed.
     /// </summary>
-    public static IReadOnlyList<string> Goals(NotebookDocument notebook)
+    public static IReadOnlyList<string> Goals(NotebookFile notebook)
     {
-        NotebookCell? first = notebook.Cells.FirstOrDefault(c => c.CellType == "markdown");
+        ArgumentNullException.ThrowIfNull(notebook);
+        string? first = notebook.MarkdownCells.FirstOrDefault();
         if (first is null)
         {
             return [];
         }
 
-        string markdown = first.Source.Replace("\r\n", "\n", StringComparison.Ordinal);
+        string markdown = first.Replace("\r\n", "\n", StringComparison.Ordinal);
         ListBlock? list = Markdown.Parse(markdown).Descendants<ListBlock>().FirstOrDefault();
         if (list is null)
         {
@@ -102,7 +104,7 @@ public static class CourseIndex
     {
         try
         {
-            return Goals(NotebookDocument.Load(path));
+            return Goals(NotebookFile.Load(path));
         }
         catch (NotebookFormatException)
         {

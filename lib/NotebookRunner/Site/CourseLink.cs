@@ -1,4 +1,6 @@
-namespace NotebookRunner;
+using NotebookRunner.Notebooks;
+
+namespace NotebookRunner.Site;
 
 /// <summary>A link to one rendered notebook: its page file and its title.</summary>
 public sealed class CourseLink
@@ -22,7 +24,7 @@ public sealed class CourseLink
         string page = Path.GetFileNameWithoutExtension(notebookPath) + ".html";
         try
         {
-            return new CourseLink(page, HtmlPage.Title(NotebookDocument.Load(notebookPath)));
+            return new CourseLink(page, HtmlPage.Title(NotebookFile.Load(notebookPath)));
         }
         catch (NotebookFormatException)
         {

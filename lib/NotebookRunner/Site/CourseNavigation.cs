@@ -1,4 +1,4 @@
-namespace NotebookRunner;
+namespace NotebookRunner.Site;
 
 /// <summary>
 /// Where a page sits in the course: the contents page and the pages before and after it. The

@@ -1,16 +1,19 @@
 using System.Globalization;
+using NotebookRunner.Kernel;
+using NotebookRunner.Notebooks;
 
-namespace NotebookRunner;
+namespace NotebookRunner.Site;
 
 /// <summary>
-/// Runs notebooks one after the other — a failing or malformed one does not stop the rest — and
-/// writes, per notebook, the executed .ipynb and its HTML page into one output folder, plus the
-/// contents page (index.html) that links them.
+/// Runs notebooks one after the other, each in a fresh kernel — a failing or malformed one does not
+/// stop the rest — and writes, per notebook, the executed .ipynb and its HTML page into one output
+/// folder, plus the contents page (index.html) that links them.
 /// </summary>
 public sealed class CourseRunner
 {
     private readonly string _outputDirectory;
     private readonly TextWriter _progress;
+    private readonly Dictionary<string, KernelTool> _restored = new(StringComparer.Ordinal);
 
     /// <summary>Creates a runner writing into <paramref name="outputDirectory"/> and reporting to <paramref name="progress"/>.</summary>
     public CourseRunner(string outputDirectory, TextWriter progress)
@@ -29,10 +32,11 @@ public sealed class CourseRunner
             : Directory.GetFiles(path, "*.ipynb").Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>
-    /// Called after each notebook's last cell, while everything the notebook started is still
-    /// alive (as in a kernel that has not been restarted) — the moment to look for what it left running.
+    /// Called after each notebook's last cell with its kernel's process ids, while everything the
+    /// notebook started is still alive (as in a kernel that has not been restarted) — the moment to
+    /// look for what it left running.
     /// </summary>
-    public Action<NotebookDocument>? AfterNotebook { get; init; }
+    public Action<NotebookFile, IReadOnlyList<int>>? AfterNotebook { get; init; }
 
     /// <summary>
     /// Runs every notebook in <paramref name="paths"/> and writes the contents page (index.html)
@@ -65,10 +69,10 @@ public sealed class CourseRunner
     /// <summary>Runs one notebook and writes its .ipynb and .html, also when a cell failed (the error is shown).</summary>
     public async Task<NotebookResult> RunNotebookAsync(string path)
     {
-        NotebookDocument notebook;
+        NotebookFile notebook;
         try
         {
-            notebook = NotebookDocument.Load(path);
+            notebook = NotebookFile.Load(path);
         }
         catch (NotebookFormatException e)
         {
@@ -76,8 +80,18 @@ public sealed class CourseRunner
             return NotebookResult.Refused(path, e.Message);
         }
 
-        NotebookResult result = await new NotebookExecutor(_progress) { CellTimeout = CellTimeout, AfterLastCell = AfterNotebook }
-            .ExecuteAsync(notebook).ConfigureAwait(false);
+        NotebookResult result;
+        try
+        {
+            KernelTool tool = await RestoredToolAsync(notebook.Directory).ConfigureAwait(false);
+            result = await new NotebookExecutor(tool, _progress) { CellTimeout = CellTimeout, AfterLastCell = AfterNotebook }
+                .ExecuteAsync(notebook).ConfigureAwait(false);
+        }
+        catch (KernelException e)
+        {
+            _progress.WriteLine($"{notebook.Name}  no kernel: {e.Message}");
+            return NotebookResult.Refused(path, $"{notebook.Name}: {e.Message}");
+        }
 
         Directory.CreateDirectory(_outputDirectory);
         string stem = Path.GetFileNameWithoutExtension(path);
@@ -88,9 +102,23 @@ public sealed class CourseRunner
 
         return new NotebookResult(result.Path, result.CodeCells, result.Cells, result.Seconds, result.Failure)
         {
+            KernelStartSeconds = result.KernelStartSeconds,
             NotebookOutputPath = ipynb,
             HtmlOutputPath = html,
         };
+    }
+
+    // The pinned kernel, restored once per manifest (a fresh machine installs it here).
+    private async Task<KernelTool> RestoredToolAsync(string notebookDirectory)
+    {
+        KernelTool tool = KernelTool.Locate(notebookDirectory);
+        if (!_restored.ContainsKey(tool.ManifestRoot))
+        {
+            await tool.RestoreAsync(_progress).ConfigureAwait(false);
+            _restored[tool.ManifestRoot] = tool;
+        }
+
+        return tool;
     }
 
     /// <summary>Writes the table printed at the end of a run.</summary>
@@ -98,13 +126,13 @@ public sealed class CourseRunner
     {
         int width = Math.Max("notebook".Length, results.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
         writer.WriteLine();
-        writer.WriteLine($"{"notebook".PadRight(width)}  {"cells",7}  {"seconds",7}  {"charts",6}  result");
+        writer.WriteLine($"{"notebook".PadRight(width)}  {"cells",7}  {"seconds",7}  {"kernel start",12}  {"charts",6}  result");
         foreach (NotebookResult r in results)
         {
             string cells = $"{r.Cells.Count(c => c.Succeeded)}/{r.CodeCells}";
             string status = r.Succeeded ? "ok" : r.FailedCell is int n ? $"FAILED at cell {n}" : "REFUSED";
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Name.PadRight(width)}  {cells,7}  {r.Seconds,7:0.0}  {r.Charts,6}  {status}"));
+                $"{r.Name.PadRight(width)}  {cells,7}  {r.Seconds,7:0.0}  {r.KernelStartSeconds,10:0.0} s  {r.Charts,6}  {status}"));
         }
 
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -2,46 +2,50 @@ using System.Text;
 using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
+using Microsoft.DotNet.Interactive.Documents;
+using NotebookRunner.Notebooks;
+using SocketsNotebooks.Charts;
 
-namespace NotebookRunner;
+namespace NotebookRunner.Site;
 
 /// <summary>
 /// Renders an executed notebook as one self-contained HTML page: markdown through Markdig, code
-/// shown as code, every output, and charts drawn by the plotly.js Plotly.NET carries (included
-/// once, before the first chart), so the page needs no network. It reads only the .ipynb, so a
-/// later <c>export</c> command can render any executed notebook the same way.
+/// shown as code, and every output as the kernel made it — its HTML unchanged — plus one copy of
+/// plotly.js in the page's head when there are charts, so they draw without a network. It reads
+/// only the executed notebook, so any executed .ipynb renders the same way.
 /// </summary>
 public static class HtmlPage
 {
     private static readonly MarkdownPipeline s_markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
 
     /// <summary>The page for <paramref name="notebook"/> with the outputs its cells hold (no course links).</summary>
-    public static string Render(NotebookDocument notebook) => Render(notebook, null);
+    public static string Render(NotebookFile notebook) => Render(notebook, null);
 
     /// <summary>
     /// The page for <paramref name="notebook"/>, with links to the contents page and to the
     /// previous and next notebooks at the top and the bottom when <paramref name="navigation"/> is given.
     /// </summary>
-    public static string Render(NotebookDocument notebook, CourseNavigation? navigation)
+    public static string Render(NotebookFile notebook, CourseNavigation? navigation)
     {
+        ArgumentNullException.ThrowIfNull(notebook);
         var body = new StringBuilder();
         bool hasCharts = false;
         int codeNumber = 0;
         int? failedCell = null;
-        foreach (NotebookCell cell in notebook.Cells)
+        foreach (InteractiveDocumentElement cell in notebook.Cells)
         {
-            if (cell.IsCode)
+            if (NotebookFile.IsCode(cell))
             {
                 codeNumber++;
                 hasCharts |= RenderCode(cell, codeNumber, body);
-                if (failedCell is null && cell.Outputs.Any(o => o.OutputType == "error"))
+                if (failedCell is null && cell.Outputs.OfType<ErrorElement>().Any())
                 {
                     failedCell = codeNumber;
                 }
             }
-            else if (cell.CellType == "markdown")
+            else
             {
-                body.Append("<section class=\"markdown\">").Append(RenderMarkdown(cell.Source)).Append("</section>\n");
+                body.Append("<section class=\"markdown\">").Append(RenderMarkdown(cell.Contents)).Append("</section>\n");
             }
         }
 
@@ -73,7 +77,7 @@ public static class HtmlPage
         if (includePlotly)
         {
             // "</script" inside the library's own strings would end the inline script early.
-            page.Append("<script>").Append(ChartFormatter.PlotlyJs.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase))
+            page.Append("<script>").Append(PlotlyJs.Source.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase))
                 .Append("</script>\n");
         }
 
@@ -82,11 +86,12 @@ public static class HtmlPage
     }
 
     /// <summary>The notebook's title: its first markdown heading as plain text, else its file name.</summary>
-    public static string Title(NotebookDocument notebook)
+    public static string Title(NotebookFile notebook)
     {
-        foreach (NotebookCell cell in notebook.Cells.Where(c => c.CellType == "markdown"))
+        ArgumentNullException.ThrowIfNull(notebook);
+        foreach (string markdown in notebook.MarkdownCells)
         {
-            string? heading = cell.Source.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith('#'));
+            string? heading = markdown.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith('#'));
             if (heading is not null)
             {
                 // A heading may hold inline code or emphasis; the window title shows plain text.
@@ -135,44 +140,50 @@ public static class HtmlPage
         return document.ToHtml(s_markdown);
     }
 
-    private static bool RenderCode(NotebookCell cell, int number, StringBuilder body)
+    private static bool RenderCode(InteractiveDocumentElement cell, int number, StringBuilder body)
     {
         bool hasCharts = false;
-        string prompt = cell.ExecutionCount is int n ? $"[{n}]" : "[ ]";
+        string prompt = cell.ExecutionOrder > 0 ? $"[{cell.ExecutionOrder}]" : "[ ]";
         body.Append("<section class=\"code\" id=\"cell-").Append(number).Append("\">\n<div class=\"prompt\">").Append(prompt).Append("</div>")
-            .Append("<pre class=\"source\"><code class=\"language-csharp\">").Append(Encode(cell.Source)).Append("</code></pre>\n");
-        foreach (CellOutput output in cell.Outputs)
+            .Append("<pre class=\"source\"><code class=\"language-csharp\">").Append(Encode(cell.Contents)).Append("</code></pre>\n");
+        foreach (InteractiveDocumentOutputElement output in cell.Outputs)
         {
-            switch (output.OutputType)
+            switch (output)
             {
-                case "stream":
-                    body.Append("<pre class=\"output stream ").Append(output.StreamName).Append("\">")
-                        .Append(Encode(output.Text)).Append("</pre>\n");
+                case TextElement stream:
+                    body.Append("<pre class=\"output stream ").Append(stream.Name).Append("\">").Append(Encode(stream.Text)).Append("</pre>\n");
                     break;
-                case "display_data":
-                case "execute_result":
-                    if (output.Data.TryGetValue(MimeBundle.Html, out string? html))
-                    {
-                        hasCharts |= html.Contains("Plotly.newPlot", StringComparison.Ordinal);
-                        body.Append("<div class=\"output html\">").Append(html).Append("</div>\n");
-                    }
-                    else if (output.Data.TryGetValue(MimeBundle.PlainText, out string? text))
-                    {
-                        body.Append("<pre class=\"output text\">").Append(Encode(text)).Append("</pre>\n");
-                    }
-
-                    break;
-                case "error":
-                    body.Append("<pre class=\"output error\"><strong>").Append(Encode(output.ErrorName)).Append("</strong>: ")
-                        .Append(Encode(output.ErrorValue)).Append('\n')
-                        .Append(Encode(string.Join('\n', output.Traceback.Where(l => !output.ErrorValue.Contains(l, StringComparison.Ordinal)))))
+                case ErrorElement error:
+                    // The name and message in bold, then the kernel's lines that do not repeat them (the stack).
+                    string[] rest = error.StackTrace.Where((line, i) =>
+                        !error.ErrorValue.Contains(line, StringComparison.Ordinal) && !(i == 0 && line.EndsWith(error.ErrorValue, StringComparison.Ordinal))).ToArray();
+                    body.Append("<pre class=\"output error\"><strong>").Append(Encode(error.ErrorName)).Append(": ")
+                        .Append(Encode(error.ErrorValue)).Append("</strong>").Append(rest.Length > 0 ? "\n" + Encode(string.Join('\n', rest)) : "")
                         .Append("</pre>\n");
+                    break;
+                case var value when ChartOutput.HtmlOf(value) is { } html:
+                    hasCharts |= ChartOutput.IsChart(value);
+                    body.Append("<div class=\"output html\">").Append(html).Append("</div>\n");
+                    break;
+                case var value when PlainText(value) is { } text:
+                    body.Append("<pre class=\"output text\">").Append(Encode(text)).Append("</pre>\n");
                     break;
             }
         }
 
         body.Append("</section>\n");
         return hasCharts;
+    }
+
+    private static string? PlainText(InteractiveDocumentOutputElement output)
+    {
+        IDictionary<string, object>? data = output switch
+        {
+            DisplayElement display => display.Data,
+            ReturnValueElement value => value.Data,
+            _ => null,
+        };
+        return data is not null && data.TryGetValue("text/plain", out object? text) ? text as string : null;
     }
 
     /// <summary>

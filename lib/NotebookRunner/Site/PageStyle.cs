@@ -1,4 +1,4 @@
-namespace NotebookRunner;
+namespace NotebookRunner.Site;
 
 /// <summary>
 /// The stylesheet of the course site (the pages and index.html): a readable column, code on grey,

@@ -1,12 +1,13 @@
 using System.Diagnostics;
-using NotebookRunner;
+using NotebookRunner.Notebooks;
+using NotebookRunner.Site;
 
 namespace NotebookRunner.Tests;
 
 /// <summary>
-/// The whole course, run once for every test that needs a run: the course test, the site and
-/// browser checks, the hygiene checks and the exported apps' chart counts (the course takes
-/// seconds; running it once keeps the suite fast on two cores).
+/// The whole course, run once in the real kernel for every test that needs a run: the course test,
+/// the site and browser checks, the hygiene checks and the exported apps' chart counts (the course
+/// takes about half a minute; running it once keeps the suite fast on two cores).
 /// </summary>
 /// <remarks>
 /// The notebooks <c>#r "../artifacts/bin/SocketsNotebooks/debug/SocketsNotebooks.dll"</c>. The run
@@ -28,12 +29,11 @@ public sealed class CourseRun : IDisposable
         Repository.CopyFolder(Repository.Notebooks, Path.Combine(_mirror.Directory, "notebooks"));
         Repository.CopyFolder(LibraryBuild(), Path.Combine(_mirror.Directory, LibraryFolder));
 
-        IReadOnlySet<string> before = ListeningSockets.Snapshot();
         var progress = new StringWriter();
         var runner = new CourseRunner(OutputDirectory, progress)
         {
-            // Checked while the notebook's state is still alive, as in a kernel nobody restarted.
-            AfterNotebook = notebook => _leftListening[notebook.Name] = ListeningSockets.Snapshot().Except(before).Order().ToArray(),
+            // Checked in the notebook's own kernel, while it still runs, as in a kernel nobody restarted.
+            AfterNotebook = (notebook, kernel) => _leftListening[notebook.Name] = ListeningSockets.Of(kernel).Order().ToArray(),
         };
         var clock = Stopwatch.StartNew();
 
@@ -43,7 +43,7 @@ public sealed class CourseRun : IDisposable
         Seconds = clock.Elapsed.TotalSeconds;
         CourseRunner.WriteSummary(Results, progress);
         Progress = progress.ToString();
-        ListeningAfterCourse = ListeningSockets.Snapshot().Except(before).Order().ToArray();
+        KernelsAfterCourse = KernelProcesses.WorkingIn(Path.Combine(_mirror.Directory, "notebooks"));
         IndexPath = runner.IndexPath;
     }
 
@@ -62,11 +62,11 @@ public sealed class CourseRun : IDisposable
     /// <summary>Wall-clock time of the whole course.</summary>
     public double Seconds { get; }
 
-    /// <summary>Listening sockets of this process that were not there before the course, by notebook, taken after its last cell.</summary>
+    /// <summary>Listening sockets in each notebook's kernel, taken after its last cell.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ListeningAfterNotebook => _leftListening;
 
-    /// <summary>Listening sockets of this process that were not there before the course, after the whole course.</summary>
-    public IReadOnlyList<string> ListeningAfterCourse { get; }
+    /// <summary>Kernel processes of the course still alive after it (the runner ends each notebook's kernel).</summary>
+    public IReadOnlyList<int> KernelsAfterCourse { get; }
 
     /// <summary>The result for one notebook file name.</summary>
     public NotebookResult Result(string notebookName) => Results.Single(r => r.Name == notebookName);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using NotebookRunner.Notebooks;
 
 namespace NotebookRunner.Tests;
 
@@ -38,12 +39,14 @@ public sealed partial class EchoNotebookTests(CourseRun course)
     private IEnumerable<(JsonArray Data, JsonObject Layout)> Charts(string notebook) =>
         course.Result(notebook).Cells
             .SelectMany(cell => cell.Outputs)
-            .SelectMany<CellOutput, Match>(output => output.Data.TryGetValue("text/html", out string? html) ? ChartScript().Matches(html) : [])
-            .Select(match => (JsonNode.Parse(match.Groups["data"].Value)!.AsArray(), JsonNode.Parse(match.Groups["layout"].Value)!.AsObject()));
+            .Select(ChartOutput.HtmlOf)
+            .SelectMany(html => html is null ? Enumerable.Empty<Match>() : ChartFigure().Matches(html))
+            .Select(match => JsonNode.Parse(match.Groups["figure"].Value)!)
+            .Select(figure => (figure["data"]!.AsArray(), figure["layout"]!.AsObject()));
 
     private static string Title((JsonArray Data, JsonObject Layout) chart) => (string?)chart.Layout["title"]?["text"] ?? "";
 
-    // The div + script that Plotly.NET's toChartHTML writes: `var data = [...];` then `var layout = {...};`.
-    [GeneratedRegex(@"var data = (?<data>\[.*?\]);\s*var layout = (?<layout>\{.*?\});\s*var config", RegexOptions.Singleline)]
-    private static partial Regex ChartScript();
+    // The figure a PlotlyFigure's HTML carries, as the kernel sent it: a JSON script element beside the chart's div.
+    [GeneratedRegex(@"<script type=""application/json"" id=""sockets-chart-[0-9a-f]+-figure"">(?<figure>.*?)</script>", RegexOptions.Singleline)]
+    private static partial Regex ChartFigure();
 }

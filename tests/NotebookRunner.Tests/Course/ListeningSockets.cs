@@ -4,24 +4,24 @@ using System.Net.NetworkInformation;
 namespace NotebookRunner.Tests;
 
 /// <summary>
-/// The TCP sockets in LISTEN state that belong to this test process. On Linux that is exact: the
-/// kernel's socket table (/proc/net/tcp, tcp6 — what the library's Troubleshooting/SocketTable reads)
-/// joined with this process's open file descriptors, so other programs on the machine (the other
-/// test runs sharing it) never count. Elsewhere it falls back to the BCL's list of every listener
-/// on the machine, which a before/after comparison narrows down.
+/// The TCP sockets in LISTEN state that belong to some processes — a notebook's kernel. On Linux
+/// that is exact: the kernel's socket table (/proc/net/tcp, tcp6 — what the library's
+/// Troubleshooting/SocketTable reads) joined with those processes' open file descriptors, so other
+/// programs on the machine (the other test runs sharing it) never count. Elsewhere it falls back to
+/// the BCL's list of every listener on the machine.
 /// </summary>
 internal static class ListeningSockets
 {
     private const string Listen = "0A";
 
-    /// <summary>One line per listening socket, e.g. "127.0.0.1:41234 (inode 81234)".</summary>
-    public static IReadOnlySet<string> Snapshot() =>
-        OperatingSystem.IsLinux() && File.Exists("/proc/net/tcp") ? OwnOnLinux() : Machine();
+    /// <summary>One line per listening socket of <paramref name="processIds"/>, e.g. "127.0.0.1:41234 (inode 81234)".</summary>
+    public static IReadOnlySet<string> Of(IEnumerable<int> processIds) =>
+        OperatingSystem.IsLinux() && File.Exists("/proc/net/tcp") ? OnLinux(processIds) : Machine();
 
-    private static HashSet<string> OwnOnLinux()
+    private static HashSet<string> OnLinux(IEnumerable<int> processIds)
     {
         var ownInodes = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string fd in Directory.GetFiles("/proc/self/fd"))
+        foreach (string fd in processIds.SelectMany(Descriptors))
         {
             try
             {
@@ -51,6 +51,18 @@ internal static class ListeningSockets
         }
 
         return listening;
+    }
+
+    private static string[] Descriptors(int pid)
+    {
+        try
+        {
+            return Directory.GetFiles($"/proc/{pid}/fd");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return []; // the process has ended
+        }
     }
 
     private static HashSet<string> Machine() =>

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using NotebookRunner;
 
 namespace NotebookRunner.Tests;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using NotebookRunner.Export;
+using NotebookRunner.Notebooks;
 using Xunit.Abstractions;
 
 namespace NotebookRunner.Tests;
@@ -21,7 +23,7 @@ public sealed partial class ExportedAppsTests(CourseRun course, ITestOutputHelpe
         foreach (string notebook in Repository.NotebookPaths)
         {
             string committed = Path.Combine(Repository.Exports, FileBasedApp.FileName(notebook));
-            string fresh = FileBasedApp.Export(NotebookDocument.Load(notebook), Repository.Exports);
+            string fresh = FileBasedApp.Export(NotebookFile.Load(notebook), Repository.Exports);
             if (!File.Exists(committed) || File.ReadAllText(committed) != fresh)
             {
                 stale.Add(Path.GetFileName(committed));
@@ -125,6 +127,6 @@ public sealed partial class ExportedAppsTests(CourseRun course, ITestOutputHelpe
 
     private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
 
-    [GeneratedRegex("""Plotly\.newPlot\(\s*['"][0-9a-fA-F-]{36}['"]""")]
+    [GeneratedRegex("""<div class="sockets-chart" id="sockets-chart-[0-9a-f]{32}">""")]
     private static partial Regex ChartScript();
 }

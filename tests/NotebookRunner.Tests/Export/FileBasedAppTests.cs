@@ -1,3 +1,6 @@
+using NotebookRunner.Export;
+using NotebookRunner.Notebooks;
+
 namespace NotebookRunner.Tests;
 
 /// <summary>The notebook → file-based app translation, on small notebooks in a repository-shaped temporary folder.</summary>
@@ -9,7 +12,7 @@ public sealed class FileBasedAppTests
         using var repo = new FakeRepository();
         string path = repo.WriteNotebook("01-x.ipynb",
             "md:# 01 · X\n\nSome *text*.",
-            "#r \"nuget: Plotly.NET.Interactive, 6.0.0\"\n#r \"../artifacts/bin/Lib/debug/Lib.dll\"\nusing System.Net;\nusing Lib.Echo;",
+            "#r \"nuget: Humanizer.Core, 2.14.1\"\n#r \"../artifacts/bin/Lib/debug/Lib.dll\"\nusing System.Net;\nusing Lib.Echo;",
             "md:## Step",
             "using System.Buffers;\nvar a = 1;",
             "a + 1",
@@ -17,11 +20,14 @@ public sealed class FileBasedAppTests
             "var b = a;\nnew\n{\n    A = a,\n    B = b,\n}",
             "a += 1;");
 
-        string app = FileBasedApp.Export(NotebookDocument.Load(path), repo.Exports);
+        string app = FileBasedApp.Export(NotebookFile.Load(path), repo.Exports);
 
         Assert.DoesNotContain("#r ", app, StringComparison.Ordinal);
-        Assert.Contains("\n#:package Plotly.NET@6.0.0\n", app, StringComparison.Ordinal);
+        Assert.Contains("\n#:package Humanizer.Core@2.14.1\n", app, StringComparison.Ordinal);
         Assert.Contains("\n#:project ../lib/Lib/Lib.csproj\n", app, StringComparison.Ordinal);
+        // Always the course library too: the app's display(...) draws its charts.
+        Assert.Contains("\n#:project ../lib/SocketsNotebooks/SocketsNotebooks.csproj\n", app, StringComparison.Ordinal);
+        Assert.Contains("case SocketsNotebooks.Charts.PlotlyFigure chart:", app, StringComparison.Ordinal);
         Assert.Contains("// # 01 · X\n//\n// Some *text*.\n", app, StringComparison.Ordinal);
 
         // Every using, the kernel's defaults first, comes before the first statement.
@@ -44,7 +50,7 @@ public sealed class FileBasedAppTests
         using var repo = new FakeRepository();
         string path = repo.WriteNotebook("01-x.ipynb", "#r \"../somewhere/Other.dll\"");
 
-        var e = Assert.Throws<NotebookFormatException>(() => FileBasedApp.Export(NotebookDocument.Load(path), repo.Exports));
+        var e = Assert.Throws<NotebookFormatException>(() => FileBasedApp.Export(NotebookFile.Load(path), repo.Exports));
 
         Assert.Contains("../somewhere/Other.dll", e.Message, StringComparison.Ordinal);
     }
@@ -82,16 +88,31 @@ public sealed class FileBasedAppTests
         Assert.Contains(ExportCli.Usage, stderr.ToString(), StringComparison.Ordinal);
     }
 
-    /// <summary>A temporary folder shaped like the repository: the solution marker, lib/Lib/Lib.csproj, notebooks/, exports/.</summary>
+    [Fact]
+    public void Export_RepositoryWithoutTheCourseLibrary_RefusedNamingIt()
+    {
+        using var repo = new FakeRepository(withCourseLibrary: false);
+        string path = repo.WriteNotebook("01-x.ipynb", "1 + 1");
+
+        var e = Assert.Throws<NotebookFormatException>(() => FileBasedApp.Export(NotebookFile.Load(path), repo.Exports));
+
+        Assert.Contains("needs the course library", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A temporary folder shaped like the repository: the solution marker, lib/Lib and lib/SocketsNotebooks projects, notebooks/, exports/.</summary>
     private sealed class FakeRepository : IDisposable
     {
         private readonly TestNotebook _folder = new();
 
-        public FakeRepository()
+        public FakeRepository(bool withCourseLibrary = true)
         {
             File.WriteAllText(Path.Combine(_folder.Directory, RepoRoot.SolutionFile), "");
-            Directory.CreateDirectory(Path.Combine(_folder.Directory, "lib", "Lib"));
-            File.WriteAllText(Path.Combine(_folder.Directory, "lib", "Lib", "Lib.csproj"), "<Project />");
+            foreach (string project in withCourseLibrary ? new[] { "Lib", FileBasedApp.LibraryProject } : ["Lib"])
+            {
+                Directory.CreateDirectory(Path.Combine(_folder.Directory, "lib", project));
+                File.WriteAllText(Path.Combine(_folder.Directory, "lib", project, project + ".csproj"), "<Project />");
+            }
+
             Directory.CreateDirectory(Notebooks);
         }
 

@@ -1,3 +1,7 @@
+using Microsoft.DotNet.Interactive.Documents;
+using NotebookRunner.Notebooks;
+using NotebookRunner.Site;
+
 namespace NotebookRunner.Tests;
 
 public sealed class CourseIndexTests
@@ -6,7 +10,7 @@ public sealed class CourseIndexTests
     public void Goals_FirstMarkdownCellBullets_InlineMarkdownRenderedListPunctuationTrimmed()
     {
         using var nb = new TestNotebook();
-        NotebookDocument notebook = NotebookDocument.Load(nb.Write("01-x.ipynb",
+        NotebookFile notebook = NotebookFile.Load(nb.Write("01-x.ipynb",
             "md:# 01 · X\n\nIntro with a list later.\n\nYou will learn:\n- the `recv()` call;\n- *why* it splits.\n\nMore text.\n\n- not a goal: a second list",
             "1",
             "md:- a bullet in a later cell"));
@@ -20,52 +24,60 @@ public sealed class CourseIndexTests
     public void Goals_NoListInFirstMarkdownCell_None()
     {
         using var nb = new TestNotebook();
-        NotebookDocument notebook = NotebookDocument.Load(nb.Write("01-x.ipynb", "md:# Title only", "md:- later"));
+        NotebookFile notebook = NotebookFile.Load(nb.Write("01-x.ipynb", "md:# Title only", "md:- later"));
 
         Assert.Empty(CourseIndex.Goals(notebook));
     }
 
     [Fact]
-    public async Task RunAsync_CourseFolder_IndexLinksEveryPageAndPagesLinkNeighbours()
+    public void Render_CourseFolder_IndexLinksEveryPageWithGoalsAndTheCellARunStoppedAt()
     {
         using var nb = new TestNotebook();
-        nb.Write("01-first.ipynb", "md:# 01 · First\n\n- goal one", "1 + 1");
-        nb.Write("02-second.ipynb", "md:# 02 · Second\n\n- goal two", "var x = 1;", "x / (x - 1)");
+        string first = nb.Write("01-first.ipynb", "md:# 01 · First\n\n- goal one", "1 + 1");
+        string second = nb.Write("02-second.ipynb", "md:# 02 · Second\n\n- goal two", "var x = 1;", "x / (x - 1)");
         nb.Write("03-third.ipynb", "md:# 03 · Third", "3");
-        var runner = new CourseRunner(nb.OutputDirectory, TextWriter.Null);
+        Directory.CreateDirectory(nb.OutputDirectory);
+        foreach (string page in new[] { "01-first.html", "02-second.html" })
+        {
+            File.WriteAllText(Path.Combine(nb.OutputDirectory, page), "");
+        }
 
-        await runner.RunAsync(CourseRunner.FindNotebooks(nb.Directory));
+        NotebookResult[] results =
+        [
+            new(first, 1, [new CellResult(1, [], 0.1)], 1.5, null),
+            new(second, 2, [new CellResult(1, [], 0.1), new CellResult(2, [new ErrorElement("x", "DivideByZeroException", [])], 0.1)], 1.5,
+                "02-second.ipynb: cell 2: DivideByZeroException: x"),
+        ];
 
-        string index = File.ReadAllText(runner.IndexPath);
+        string index = CourseIndex.Render(CourseRunner.FindNotebooks(nb.Directory), results, nb.OutputDirectory);
+
         Assert.Contains("<a href=\"01-first.html\">01 · First</a>", index, StringComparison.Ordinal);
+        Assert.Contains("ran 1 code cells, 0 charts, 1.5 s", index, StringComparison.Ordinal);
         Assert.Contains("<li>goal two</li>", index, StringComparison.Ordinal);
         Assert.Contains("stopped at <a href=\"02-second.html#cell-2\">cell 2</a>", index, StringComparison.Ordinal);
-        string second = File.ReadAllText(Path.Combine(nb.OutputDirectory, "02-second.html"));
-        Assert.Contains("rel=\"prev\" href=\"01-first.html\">← 01 · First</a>", second, StringComparison.Ordinal);
-        Assert.Contains("rel=\"next\" href=\"03-third.html\">03 · Third →</a>", second, StringComparison.Ordinal);
+        Assert.Contains("03 · Third", index, StringComparison.Ordinal);
+        Assert.Contains("not rendered yet", index, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task RunAsync_OneNotebookOfACourse_IndexStillListsTheOthers()
+    public void Render_PageWithNavigation_LinksItsNeighboursByTitle()
     {
         using var nb = new TestNotebook();
         nb.Write("01-first.ipynb", "md:# 01 · First", "1");
         string second = nb.Write("02-second.ipynb", "md:# 02 · Second", "2");
-        var runner = new CourseRunner(nb.OutputDirectory, TextWriter.Null);
+        nb.Write("03-third.ipynb", "md:# 03 · Third", "3");
 
-        await runner.RunAsync([second]);
+        string html = HtmlPage.Render(NotebookFile.Load(second), CourseNavigation.For(second));
 
-        string index = File.ReadAllText(runner.IndexPath);
-        Assert.Contains("01 · First", index, StringComparison.Ordinal);
-        Assert.Contains("not rendered yet", index, StringComparison.Ordinal);
-        Assert.Contains("<a href=\"02-second.html\">02 · Second</a>", index, StringComparison.Ordinal);
+        Assert.Contains("rel=\"prev\" href=\"01-first.html\">← 01 · First</a>", html, StringComparison.Ordinal);
+        Assert.Contains("rel=\"next\" href=\"03-third.html\">03 · Third →</a>", html, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Render_WithoutNavigation_NoCourseLinks()
     {
         using var nb = new TestNotebook();
-        string html = HtmlPage.Render(NotebookDocument.Load(nb.Write("01-x.ipynb", "md:# X")));
+        string html = HtmlPage.Render(NotebookFile.Load(nb.Write("01-x.ipynb", "md:# X")));
 
         Assert.DoesNotContain("<nav class=\"course-nav", html, StringComparison.Ordinal);
         Assert.Contains("@media print", html, StringComparison.Ordinal);

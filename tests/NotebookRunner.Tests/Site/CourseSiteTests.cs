@@ -1,5 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
+using NotebookRunner.Notebooks;
+using NotebookRunner.Site;
+using SocketsNotebooks.Charts;
 using Xunit.Abstractions;
 
 namespace NotebookRunner.Tests;
@@ -93,12 +97,11 @@ public sealed class CourseSiteTests(CourseRun course, ITestOutputHelper output)
         Directory.CreateDirectory(work);
         string page = Path.Combine(work, "broken.html");
 
-        // The shape of a rendered chart whose plotly.js never arrived (the CDN fallback, offline).
-        const string chart = "0a9aff06-73dd-4c52-9709-6ccb2ca7a08e";
+        // A chart as a notebook shows it, on a page without plotly.js: it falls back to the CDN, which is offline.
+        string chart = new PlotlyFigure(new JsonArray(new JsonObject { ["type"] = "bar", ["y"] = new JsonArray(1, 2) }), new JsonObject()).ToHtml();
         File.WriteAllText(page, $$"""
             <!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
-            <div id="{{chart}}"></div>
-            <script>if (window.Plotly) { Plotly.newPlot('{{chart}}', [], {}); } else { var s = document.createElement('script'); s.src = 'https://cdn.plot.ly/plotly-2.28.0.min.js'; document.head.appendChild(s); }</script>
+            {{chart}}
             <script>undefinedFunctionOfTheLesson();</script>
             </body></html>
             """);

@@ -21,7 +21,7 @@ internal static partial class HeadlessChromium
             .Select(dir => Path.Combine(dir, name)))
         .FirstOrDefault(File.Exists);
 
-    /// <summary>The chart divs of a rendered page: the ids that Plotly.NET's scripts draw into.</summary>
+    /// <summary>The chart divs of a rendered page: the ids of the divs the library's charts draw into.</summary>
     public static IReadOnlyList<string> ChartIds(string html) =>
         NewPlotTarget().Matches(html).Select(m => m.Groups["id"].Value).Distinct().ToArray();
 
@@ -116,7 +116,7 @@ internal static partial class HeadlessChromium
 
     private static string Tail(string text) => text.Length <= 3000 ? text : text[^3000..];
 
-    [GeneratedRegex("""Plotly\.newPlot\(\s*['"](?<id>[0-9a-fA-F-]{36})['"]""")]
+    [GeneratedRegex("""<div class="sockets-chart" id="(?<id>sockets-chart-[0-9a-f]{32})">""")]
     private static partial Regex NewPlotTarget();
 
     [GeneratedRegex("""<script type="application/json" id="page-check">(?<json>.*?)</script>""", RegexOptions.Singleline)]
