@@ -194,7 +194,7 @@ display(AppProtocolExercise.CheckBytesAction(server.EndPoint, trace));
 // ── cell 13 ──
 relay.Stop();
 BackgroundServer.StopAll();
-display(BackgroundServer.Running);
+Console.WriteLine($"servers still running: {BackgroundServer.Running.Count}");
 
 // ---
 // ⏪ [02 · Many connections](02-multiconn.ipynb) · ⏩ [04 · Troubleshooting](04-troubleshooting.ipynb)
