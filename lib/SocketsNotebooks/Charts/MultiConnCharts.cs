@@ -67,13 +67,17 @@ public static class MultiConnCharts
         var layout = BaseLayout(title, Axis("connection", automargin: true, category: true),
             Axis("bytes received, one segment per recv() call", automargin: true), height: 400);
         layout.Set("barmode", "stack");
+        // A segment too short for its number shows none (the hover still has it), instead of
+        // numbers printed over each other.
+        layout.Set("uniformtext", Dyn(("mode", "hide"), ("minsize", 10)));
         return Chart(traces, layout);
     }
 
     /// <summary>
-    /// Every call the server's loop made, on a timeline with one lane per connection. The grey line
-    /// joins the calls in the order they happened: it is the one loop thread moving from connection
-    /// to connection. Pass the events of one side (usually <c>trace.Table(Side.Server)</c>).
+    /// Every call the server's loop made, on a timeline with one lane per connection (in a lane,
+    /// recvs just above the line, sends just below). The grey line joins the calls in the order they
+    /// happened: it is the one loop thread moving from connection to connection. Pass the events of
+    /// one side (usually <c>trace.Table(Side.Server)</c>).
     /// </summary>
     public static PlotlyFigure Interleaving(IEnumerable<TraceEvent> events, string title)
     {
@@ -81,24 +85,30 @@ public static class MultiConnCharts
         var calls = events.Where(e => e.Conn != 0 && e.Kind is TraceKind.Accept or TraceKind.Recv or TraceKind.Send or TraceKind.Close)
             .OrderBy(e => e.Seq).ToArray();
         double start = calls.Length == 0 ? 0 : calls[0].TimeMs;
+        var lanes = calls.Select(e => e.Conn).Distinct().Order().ToArray();
+        // The top lane gets the highest value, so conn 1 is drawn on top.
+        var laneY = lanes.Select((conn, i) => (conn, y: lanes.Length - 1 - i)).ToDictionary(p => p.conn, p => (double)p.y);
+        // An echo's send follows its recv within microseconds: drawn on one line, the send would
+        // sit under the recv. So within its lane a recv sits a little above the line, a send a
+        // little below, accepts and closes on it.
+        double Y(TraceEvent e) => laneY[e.Conn] + e.Kind switch { TraceKind.Recv => 0.18, TraceKind.Send => -0.18, _ => 0 };
+
         var traces = new List<JsonObject>();
 
         var path = PlotlyTrace("scatter");
         path.Set("name", "the loop thread, call after call");
         path.Set("mode", "lines");
         path.Set("x", calls.Select(e => Math.Round(e.TimeMs - start, 3)).ToArray());
-        path.Set("y", calls.Select(e => Lane(e.Conn)).ToArray());
+        path.Set("y", calls.Select(Y).ToArray());
         path.Set("line", Dyn(("color", "rgba(120,120,120,0.45)"), ("width", 1), ("shape", "hv")));
         path.Set("hoverinfo", "skip");
         traces.Add(path);
 
-        // A send usually follows its recv within microseconds: the send's marker is smaller and
-        // drawn on top, so both stay visible.
         foreach (var (kind, symbol, color, size) in new[]
         {
             (TraceKind.Accept, "diamond", "#636efa", 10),
-            (TraceKind.Recv, "circle", "#00cc96", 12),
-            (TraceKind.Send, "triangle-up", "#ffa15a", 7),
+            (TraceKind.Recv, "circle", "#00cc96", 11),
+            (TraceKind.Send, "triangle-up", "#ffa15a", 11),
             (TraceKind.Close, "x", "#ef553b", 10),
         })
         {
@@ -107,7 +117,7 @@ public static class MultiConnCharts
             marks.Set("name", kind.ToString().ToLowerInvariant() + "()");
             marks.Set("mode", "markers");
             marks.Set("x", picked.Select(e => Math.Round(e.TimeMs - start, 3)).ToArray());
-            marks.Set("y", picked.Select(e => Lane(e.Conn)).ToArray());
+            marks.Set("y", picked.Select(Y).ToArray());
             marks.Set("hovertext", picked.Select(e =>
                 $"{e.TimeMs - start:0.###} ms: {kind.ToString().ToLowerInvariant()}() on conn {e.Conn}"
                 + (kind is TraceKind.Recv or TraceKind.Send ? $", {e.Moved} bytes<br>{Escape(e.Preview)}" : e.Note.Length > 0 ? $"<br>{Escape(e.Note)}" : "")).ToArray());
@@ -116,12 +126,13 @@ public static class MultiConnCharts
             traces.Add(marks);
         }
 
-        var lanes = calls.Select(e => e.Conn).Distinct().Order().Select(Lane).ToArray();
-        var yAxis = Axis("connection", automargin: true, category: true);
-        yAxis.Set("categoryorder", "array");
-        yAxis.Set("categoryarray", lanes.Reverse().ToArray());
+        var yAxis = Axis("connection", automargin: true);
+        yAxis.Set("tickvals", lanes.Select(c => laneY[c]).ToArray());
+        yAxis.Set("ticktext", lanes.Select(Lane).ToArray());
+        yAxis.Set("range", new[] { -0.6, lanes.Length - 0.4 });
+        yAxis.Set("zeroline", false);
         var layout = BaseLayout(title, Axis("time since the first call (ms)", automargin: true), yAxis);
-        layout.Set("height", Math.Max(320, 140 + 36 * lanes.Length));
+        layout.Set("height", Math.Max(320, 140 + 44 * lanes.Length));
         return Chart(traces, layout);
     }
 

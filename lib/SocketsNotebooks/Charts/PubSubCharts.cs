@@ -15,6 +15,9 @@ public static class PubSubCharts
     // Beyond this many lines a legend is a wall of names; hover still tells which line is which.
     private const int MaxLegendEntries = 12;
 
+    // Up to this many lines of subscribers that keep up are drawn as nested stripes.
+    private const int MaxNestedLines = 6;
+
     private static readonly string[] s_colors =
         ["#636efa", "#00cc96", "#ab63fa", "#19d3f3", "#ffa15a", "#b6e880", "#ff97ff", "#fecb52", "#ff6692"];
 
@@ -33,7 +36,7 @@ public static class PubSubCharts
         double start = Start(shown);
         var traces = Lines(shown, start, names, s => s.Delivered, "delivered");
         traces.Add(CutOffMarks(shown, start, names, s => s.Delivered, "delivered"));
-        return Chart(traces, TimeLayout(title, "messages delivered"));
+        return Chart(traces, TimeLayout(title, "messages delivered", End(shown, start)));
     }
 
     /// <summary>
@@ -49,7 +52,7 @@ public static class PubSubCharts
         double start = Start(shown);
         var traces = Lines(shown, start, names, s => s.Queued, "queued");
         traces.Add(CutOffMarks(shown, start, names, s => s.Queued, "queued"));
-        var layout = TimeLayout(title, "messages queued in the broker");
+        var layout = TimeLayout(title, "messages queued in the broker", End(shown, start));
         if (limit is { } max)
         {
             layout.Set("shapes", new JsonArray(
@@ -74,18 +77,30 @@ public static class PubSubCharts
     private static double Start(SubscriberStats[] shown) =>
         shown.SelectMany(s => s.Samples).Select(p => p.TimeMs).DefaultIfEmpty(0).Min();
 
+    // The last moment any subscriber's sample shows, since the first one.
+    private static double End(SubscriberStats[] shown, double start) =>
+        shown.SelectMany(s => s.Samples).Select(p => p.TimeMs - start).DefaultIfEmpty(0).Max();
+
     private static List<JsonObject> Lines(SubscriberStats[] shown, double start, IReadOnlyDictionary<int, string>? names,
-        Func<DeliverySample, long> value, string what) =>
-        shown.Select((subscriber, i) =>
+        Func<DeliverySample, long> value, string what)
+    {
+        // Subscribers that keep up often have identical lines, and a line drawn later would hide the
+        // ones under it. With few lines, each one drawn is thinner than the one before, so all of them
+        // show as nested stripes of their colours.
+        int keeping = shown.Count(s => !s.CutOff);
+        bool nested = keeping is > 1 and <= MaxNestedLines;
+        int drawn = 0;
+        return shown.Select((subscriber, i) =>
         {
             string name = Name(subscriber, names);
+            double width = subscriber.CutOff ? 3 : nested ? 2 + 2.5 * (keeping - 1 - drawn++) : 2;
             var line = PlotlyTrace("scatter");
             line.Set("name", name);
             line.Set("mode", "lines");
             line.Set("x", subscriber.Samples.Select(p => Math.Round(p.TimeMs - start, 1)).ToArray());
             line.Set("y", subscriber.Samples.Select(value).ToArray());
             // A sample is taken only when something changed, so the value holds until the next one: a step.
-            line.Set("line", Dyn(("shape", "hv"), ("width", subscriber.CutOff ? 3 : 2),
+            line.Set("line", Dyn(("shape", "hv"), ("width", width),
                 ("color", subscriber.CutOff ? CutOffColor : s_colors[i % s_colors.Length])));
             line.Set("hovertext", subscriber.Samples.Select(p =>
                 $"{Escape(name)}<br>{p.TimeMs - start:0.0} ms: {value(p):N0} {what}").ToArray());
@@ -93,6 +108,7 @@ public static class PubSubCharts
             line.Set("showlegend", shown.Length <= MaxLegendEntries);
             return line;
         }).ToList();
+    }
 
     private static JsonObject CutOffMarks(SubscriberStats[] shown, double start, IReadOnlyDictionary<int, string>? names,
         Func<DeliverySample, long> value, string what)
@@ -111,7 +127,9 @@ public static class PubSubCharts
         return marks;
     }
 
-    // Counts and times since the first subscription: both axes start at zero.
-    private static JsonObject TimeLayout(string title, string yTitle) =>
-        BaseLayout(title, Axis("time since the first subscription (ms)", toZero: true), Axis(yTitle, toZero: true), height: 400);
+    // Counts and times since the first subscription: both axes start at zero. The time axis runs a
+    // little past the last sample, so a step at the very end is not drawn on the plot's edge.
+    private static JsonObject TimeLayout(string title, string yTitle, double end) =>
+        BaseLayout(title, Axis("time since the first subscription (ms)", range: [0, Math.Max(1, end) * 1.04]),
+            Axis(yTitle, toZero: true), height: 400);
 }

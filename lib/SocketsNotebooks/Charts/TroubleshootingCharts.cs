@@ -52,24 +52,37 @@ public static class TroubleshootingCharts
     }
 
     /// <summary>
-    /// The drain after the server starts reading: the server's Recv-Q and the client's Send-Q falling to zero while
-    /// the bytes the server has read climb to the total that was stuck.
+    /// The drain after the server starts reading, in two panels on one time axis. Above, in MB: the
+    /// client's Send-Q falling to zero while the bytes the server has read climb to the total that was
+    /// stuck. Below, on a scale of its own (a few hundred KB at most), the server's Recv-Q: drawn on the
+    /// upper panel's scale it would be a line flat on zero.
     /// </summary>
     public static PlotlyFigure Drain(IReadOnlyList<QueueSample> samples, string title = "Draining: the server reads, the queues empty")
     {
         ArgumentNullException.ThrowIfNull(samples);
         var x = samples.Select(s => s.TimeMs).ToArray();
+        var recvQ = Line("server Recv-Q (arrived, not read by the program yet)", x, samples.Select(s => (long)s.ServerRecvQ), "#4C78A8",
+            samples.Select(s => $"{s.TimeMs:0.#} ms: server Recv-Q {s.ServerRecvQ:N0} bytes"));
+        recvQ.Set("yaxis", "y2");
         var traces = new[]
         {
-            Line("server Recv-Q (received, not read yet)", x, samples.Select(s => (long)s.ServerRecvQ), "#4C78A8",
-                samples.Select(s => $"{s.TimeMs:0.#} ms: server Recv-Q {s.ServerRecvQ:N0} bytes")),
-            Line("client Send-Q (sent, not acknowledged yet)", x, samples.Select(s => (long)s.ClientSendQ), "#F58518",
+            Line("client Send-Q (in its send buffer: mostly never sent yet, waiting for the window)", x,
+                samples.Select(s => (long)s.ClientSendQ), "#F58518",
                 samples.Select(s => $"{s.TimeMs:0.#} ms: client Send-Q {s.ClientSendQ:N0} bytes")),
             Line("bytes the server has read", x, samples.Select(s => s.ServerBytesRead), "#54A24B",
                 samples.Select(s => $"{s.TimeMs:0.#} ms: server has read {s.ServerBytesRead:N0} bytes")),
+            recvQ,
         };
-        var layout = WithLegendBelow(BaseLayout(title, Axis("milliseconds since the server started reading"), Axis("bytes", toZero: true),
-            height: 450));
+        var upper = Axis("bytes", toZero: true);
+        upper.Set("domain", new[] { 0.4, 1.0 });
+        var lower = Axis("server Recv-Q (bytes)", toZero: true);
+        lower.Set("domain", new[] { 0.0, 0.28 });
+        lower.Set("anchor", "x");
+        // The time axis belongs under the lower panel, at the bottom of the chart.
+        var time = Axis("milliseconds since the server started reading");
+        time.Set("anchor", "y2");
+        var layout = WithLegendBelow(BaseLayout(title, time, upper, height: 560));
+        layout.Set("yaxis2", lower);
         return Chart(traces, layout);
     }
 

@@ -85,9 +85,12 @@ public sealed class TraceChartsTests
         trace.Record(1, Side.Relay, TraceKind.Send, 5, 5);
         var layout = Json(TraceCharts.Timeline(trace.Events, "timeline")).GetProperty("layout");
 
-        // Plotly draws the first category at the bottom.
-        var lanes = Strings(layout.GetProperty("yaxis").GetProperty("categoryarray"));
-        Assert.Equal(["server conn 2", "server conn 1", "relay conn 1", "client conn 1"], lanes);
+        // Each lane is a number on the y axis, named by its tick; the highest number is drawn on top.
+        var yAxis = layout.GetProperty("yaxis");
+        var names = Strings(yAxis.GetProperty("ticktext"));
+        var values = yAxis.GetProperty("tickvals").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        var bottomUp = names.Zip(values).OrderBy(p => p.Second).Select(p => p.First);
+        Assert.Equal(["server conn 2", "server conn 1", "relay conn 1", "client conn 1"], bottomUp);
     }
 
     [Fact]
@@ -151,28 +154,105 @@ public sealed class TraceChartsTests
         new(0, timeMs, 3, side, kind, 1024, moved, "", "");
 
     [Fact]
-    public void Timeline_MarksTooCloseInOneLane_OnlyTheFirstLabelled()
+    public void Timeline_ThreeSendsAtOneMoment_StackedApartInTheirLane()
     {
-        // Notebook 01's relay lane: the relay's two sends 0.3 ms apart, then two FINs together,
-        // on a 30 ms axis; the server's recv at the same moment sits in a lane of its own.
+        // Notebook 01 (c): the client's three sends within microseconds, then the echo 30 ms later.
         TraceEvent[] events =
         [
-            At(0, Side.Client, TraceKind.Send, 13),
-            At(5.0, Side.Relay, TraceKind.Send, 2),
-            At(5.3, Side.Relay, TraceKind.Send, 2),
-            At(5.1, Side.Server, TraceKind.Recv, 2),
-            At(12.0, Side.Relay, TraceKind.Send, 4),
-            At(28.0, Side.Relay, TraceKind.Recv, 0),
-            At(28.2, Side.Relay, TraceKind.Recv, 0),
-            At(30.0, Side.Relay, TraceKind.Recv, 0),
+            At(0.00, Side.Client, TraceKind.Send, 4),
+            At(0.01, Side.Client, TraceKind.Send, 4),
+            At(0.02, Side.Client, TraceKind.Send, 5),
+            At(30.0, Side.Client, TraceKind.Recv, 13),
         ];
         var data = Json(TraceCharts.Timeline(events, "timeline")).GetProperty("data");
 
-        Assert.Equal(["2", "FIN", "", "FIN"], Strings(data[0].GetProperty("text")));
-        Assert.Equal(["13", "2", "", "4"], Strings(data[1].GetProperty("text")));
+        double[] sendY = [.. data[1].GetProperty("y").EnumerateArray().Select(y => y.GetDouble())];
+        Assert.Equal(3, sendY.Distinct().Count());
+        // Still within the lane: lanes are 1 apart.
+        Assert.All(sendY, y => Assert.InRange(y, -0.45, 0.45));
+        // Each keeps its own label, since they are no longer on top of each other.
+        Assert.Equal(["4", "4", "5"], Strings(data[1].GetProperty("text")));
+        Assert.Equal(0, data[0].GetProperty("y")[0].GetDouble());
+    }
+
+    [Fact]
+    public void Timeline_SendRightAfterRecvInOneLane_BothVisibleOnDifferentLevels()
+    {
+        TraceEvent[] events =
+        [
+            At(5.0, Side.Server, TraceKind.Recv, 2),
+            At(5.02, Side.Server, TraceKind.Send, 2),
+            At(20.0, Side.Server, TraceKind.Recv, 0),
+        ];
+        var data = Json(TraceCharts.Timeline(events, "timeline")).GetProperty("data");
+
+        Assert.NotEqual(data[0].GetProperty("y")[0].GetDouble(), data[1].GetProperty("y")[0].GetDouble());
+    }
+
+    [Fact]
+    public void Timeline_LabelsOnOneLevel_KeepClearOfEachOther()
+    {
+        // Marks far enough apart to share a level, but too close for two labels side by side.
+        TraceEvent[] events =
+        [
+            At(0, Side.Relay, TraceKind.Send, 13),
+            At(100.0, Side.Relay, TraceKind.Recv, 4),
+            At(108.0, Side.Relay, TraceKind.Recv, 4),
+            At(200.0, Side.Relay, TraceKind.Recv, 0),
+        ];
+        var data = Json(TraceCharts.Timeline(events, "timeline")).GetProperty("data");
+
+        Assert.Equal(["4", "", "FIN"], Strings(data[0].GetProperty("text")));
         // Every mark is still drawn, and its hover text still tells its bytes.
-        Assert.Equal(4, data[1].GetProperty("x").GetArrayLength());
-        Assert.Contains("took 2 of 1024 bytes", Strings(data[1].GetProperty("hovertext"))[2]);
+        Assert.Equal(3, data[0].GetProperty("x").GetArrayLength());
+        Assert.Contains("recv(): 4 of 1024 bytes", Strings(data[0].GetProperty("hovertext"))[1]);
+    }
+
+    [Fact]
+    public void RecvSizes_TwoCalls_AxisEndsAtTheLastCallNoEmptySlots()
+    {
+        var trace = new Trace();
+        trace.Record(1, Side.Server, TraceKind.Recv, 1024, 12);
+        trace.Record(1, Side.Server, TraceKind.Recv, 1024, 0);
+        var layout = Json(TraceCharts.RecvSizes(trace.Recvs(), "one message")).GetProperty("layout");
+
+        var range = layout.GetProperty("xaxis").GetProperty("range").EnumerateArray().Select(r => r.GetDouble()).ToArray();
+        Assert.Equal([0.4, 2.6], range);
+    }
+
+    [Fact]
+    public void RecvSizes_OneConnectionNoBufferLine_NoLegend()
+    {
+        var trace = new Trace();
+        trace.Record(1, Side.Server, TraceKind.Recv, 1024, 12);
+        var layout = Json(TraceCharts.RecvSizes(trace.Recvs(), "one message")).GetProperty("layout");
+
+        Assert.False(layout.GetProperty("showlegend").GetBoolean());
+        Assert.True(Json(TraceCharts.RecvSizes(TwoConnections().Recvs(), "two")).GetProperty("layout").GetProperty("showlegend").GetBoolean());
+    }
+
+    [Fact]
+    public void RecvSizes_BufferLine_EndsAtTheLastCall()
+    {
+        var trace = new Trace();
+        trace.Record(1, Side.Server, TraceKind.Recv, 1024, 1024);
+        trace.Record(1, Side.Server, TraceKind.Recv, 1024, 0);
+        var line = Json(TraceCharts.RecvSizes(trace.Recvs(), "large")).GetProperty("data").EnumerateArray()
+            .Single(d => d.GetProperty("type").GetString() == "scatter");
+
+        Assert.Equal([0.5, 2.5], line.GetProperty("x").EnumerateArray().Select(x => x.GetDouble()));
+    }
+
+    [Fact]
+    public void SendSizes_MillionGivenFewTaken_LogAxisAndTakenBarsLabelled()
+    {
+        var trace = new Trace();
+        trace.Record(3, Side.Client, TraceKind.Send, 1_000_000, 80_357);
+        trace.Record(3, Side.Client, TraceKind.Send, 919_643, 47_616);
+        var chart = Json(TraceCharts.SendSizes(trace.Sends(), "short sends"));
+
+        Assert.Equal("log", chart.GetProperty("layout").GetProperty("yaxis").GetProperty("type").GetString());
+        Assert.Equal(["80.4k", "47.6k"], Strings(chart.GetProperty("data")[1].GetProperty("text")));
     }
 
     public static TheoryData<string> ChartNames => ["recv", "send", "timeline"];

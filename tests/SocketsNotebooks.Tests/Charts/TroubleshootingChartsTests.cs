@@ -40,6 +40,29 @@ public sealed class TroubleshootingChartsTests
     }
 
     [Fact]
+    public void Drain_RecvQ_OnAnAxisOfItsOwnNotFlatOnTheSendQsScale()
+    {
+        QueueSample[] samples = [new(0, 130_000, 4_100_000, 0), new(5, 90_000, 3_000_000, 1_100_000)];
+
+        var json = FigureJson.Json(TroubleshootingCharts.Drain(samples));
+        var recvQ = json.GetProperty("data").EnumerateArray().Single(d => d.GetProperty("name").GetString()!.StartsWith("server Recv-Q", StringComparison.Ordinal));
+        var layout = json.GetProperty("layout");
+
+        Assert.Equal("y2", recvQ.GetProperty("yaxis").GetString());
+        // Two panels, one above the other, on one time axis.
+        Assert.True(layout.GetProperty("yaxis2").GetProperty("domain")[1].GetDouble() < layout.GetProperty("yaxis").GetProperty("domain")[0].GetDouble());
+        Assert.Equal("y2", layout.GetProperty("xaxis").GetProperty("anchor").GetString());
+    }
+
+    [Fact]
+    public void Drain_SendQLegend_SaysMostWasNeverSent()
+    {
+        QueueSample[] samples = [new(0, 100, 0, 0)];
+
+        Assert.Contains(FigureJson.Strings(TroubleshootingCharts.Drain(samples)), t => t.Contains("never sent", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void BothCharts_Layout_LikeEveryOtherChartWithLegendBelow()
     {
         SendAttempt[] sends = [new(1, 100, 100, 100, "ok"), new(2, 100, 0, 100, "WouldBlock")];

@@ -44,6 +44,28 @@ public sealed class MultiConnChartsTests
     }
 
     [Fact]
+    public void RecvPieces_SegmentTooShortForItsNumber_LabelHiddenNotOverprinted()
+    {
+        var layout = FigureJson.Json(MultiConnCharts.RecvPieces(SampleTrace().Recvs(Side.Server), "pieces")).GetProperty("layout");
+
+        Assert.Equal("hide", layout.GetProperty("uniformtext").GetProperty("mode").GetString());
+    }
+
+    [Fact]
+    public void Interleaving_SendRightAfterRecv_DrawnBelowTheRecvNotUnderIt()
+    {
+        var data = FigureJson.Json(MultiConnCharts.Interleaving(SampleTrace().Table(Side.Server), "one thread"))
+            .GetProperty("data").EnumerateArray().ToArray();
+        var recv = data.Single(d => d.GetProperty("name").GetString() == "recv()");
+        var send = data.Single(d => d.GetProperty("name").GetString() == "send()");
+
+        // conn 1 is the top lane (1); its recv sits above the lane's line, its send below.
+        Assert.True(recv.GetProperty("y")[0].GetDouble() > 1);
+        Assert.True(send.GetProperty("y")[0].GetDouble() < 1);
+        Assert.True(send.GetProperty("marker").GetProperty("size").GetDouble() >= recv.GetProperty("marker").GetProperty("size").GetDouble());
+    }
+
+    [Fact]
     public void WakeUps_TwoModes_LogAxisAndLabels()
     {
         var rates = new[]

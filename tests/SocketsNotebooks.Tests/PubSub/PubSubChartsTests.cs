@@ -43,4 +43,26 @@ public sealed class PubSubChartsTests
         Assert.Equal(200, json.GetProperty("layout").GetProperty("shapes")[0].GetProperty("y0").GetInt32());
         Assert.Equal("messages queued in the broker", json.GetProperty("layout").GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString());
     }
+
+    [Fact]
+    public void Delivered_ReadersWithIdenticalLines_EachDrawnThinnerThanTheOneBefore()
+    {
+        var twin = s_fast with { Conn = 5 };
+        var third = s_fast with { Conn = 6 };
+        var data = Json(PubSubCharts.Delivered([s_fast, twin, third, s_slow])).GetProperty("data").EnumerateArray().ToArray();
+
+        double[] widths = [.. data.Take(3).Select(d => d.GetProperty("line").GetProperty("width").GetDouble())];
+        Assert.Equal(widths.OrderDescending(), widths);
+        Assert.Equal(3, widths.Distinct().Count());
+    }
+
+    [Fact]
+    public void Delivered_LastStepAtTheLastSample_AxisRunsPastIt()
+    {
+        var range = Json(PubSubCharts.Delivered([s_fast, s_slow])).GetProperty("layout").GetProperty("xaxis").GetProperty("range");
+
+        // The last sample is 20 ms after the first: the climb to 300 there must not sit on the plot's edge.
+        Assert.Equal(0, range[0].GetDouble());
+        Assert.True(range[1].GetDouble() > 20);
+    }
 }
