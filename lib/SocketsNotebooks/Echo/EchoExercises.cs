@@ -3,7 +3,7 @@ using SocketsNotebooks.Tracing;
 namespace SocketsNotebooks.Echo;
 
 /// <summary>The checks behind the "try this" cells of the echo notebook: each says ✅ or ❌ and why.</summary>
-public static class EchoExercises
+public static partial class EchoExercises
 {
     /// <summary>
     /// Checks a prediction of how many <c>recv()</c> calls return data when a message of
@@ -11,6 +11,7 @@ public static class EchoExercises
     /// <paramref name="pieceSize"/> bytes, against the server's recorded <paramref name="serverRecvs"/>.
     /// Other events may come along (<c>trace.Events</c>): only the server's <c>recv()</c> calls are
     /// counted, and a note of the relay's saying it stopped pacing explains a count that is off.
+    /// A prediction of 0 or less (the cell's default) is not judged: the learner is asked for one first.
     /// </summary>
     public static string CheckPieceSizePrediction(int predicted, int messageLength, int pieceSize, IEnumerable<TraceEvent> serverRecvs)
     {
@@ -20,6 +21,12 @@ public static class EchoExercises
         var recvs = events.Where(e => e.Kind == TraceKind.Recv && e.Side == Side.Server).ToArray();
         var pacingNote = events.FirstOrDefault(e => e.Side == Side.Relay && e.Kind == TraceKind.Error
             && e.Note.StartsWith(Relay.PacingNotePrefix, StringComparison.Ordinal));
+        if (predicted <= 0)
+        {
+            // The committed cell says 0: judging it would print the answer before the learner thought about it.
+            return "❌ Enter your prediction first: set myPrediction to the number of the server's recv() calls you expect "
+                + "to return data (at least 1), run that cell again, then this one.";
+        }
         int withData = recvs.Count(e => e.Moved > 0);
         int expected = (messageLength + pieceSize - 1) / pieceSize;
         int leftOver = messageLength % pieceSize;

@@ -134,4 +134,100 @@ public sealed class EchoExercisesTests
     {
         Assert.Contains("run the cell", EchoExercises.CheckPieceSizePrediction(4, 10, 3, []));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void CheckPieceSizePrediction_DefaultOrBlank_AsksForAPredictionWithoutTheAnswer(int prediction)
+    {
+        var recvs = RunThroughRelay("0123456789"u8.ToArray(), pieceSize: 3);
+
+        string verdict = EchoExercises.CheckPieceSizePrediction(prediction, 10, 3, recvs);
+
+        Assert.StartsWith("❌ Enter your prediction first", verdict);
+        Assert.DoesNotContain("4", verdict);
+    }
+
+    // ---- ReceiveExactly ---------------------------------------------------------------------
+
+    private static readonly TimeSpan s_callLimit = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public void CheckReceiveExactly_ReferenceSolution_PassesEveryCut()
+    {
+        string verdict = EchoExercises.CheckReceiveExactly(EchoExercises.ReferenceReceiveExactly, callTimeout: s_callLimit);
+
+        Assert.StartsWith("✅", verdict);
+    }
+
+    [Fact]
+    public void CheckReceiveExactly_NotWrittenYet_SaysSo()
+    {
+        string verdict = EchoExercises.CheckReceiveExactly((_, _) => throw new NotImplementedException(), callTimeout: s_callLimit);
+
+        Assert.StartsWith("❌ ReceiveExactly is not written yet", verdict);
+    }
+
+    [Fact]
+    public void CheckReceiveExactly_OneRecv_FailsNamingTheCutAndWhatCame()
+    {
+        // The committed cell: one recv() and hope.
+        string verdict = EchoExercises.CheckReceiveExactly((socket, n) => socket.Receive(n), callTimeout: s_callLimit);
+
+        Assert.StartsWith("❌ Cut 1: you asked for 34 bytes and got", verdict);
+        Assert.Contains("your recv() calls got pieces of", verdict);
+    }
+
+    [Fact]
+    public void CheckReceiveExactly_ReadsWholeBuffersPastN_FailsSayingTheNextBytesWereTaken()
+    {
+        string verdict = EchoExercises.CheckReceiveExactly((socket, n) =>
+        {
+            var all = new List<byte>();
+            while (all.Count < n)
+            {
+                all.AddRange(socket.Receive(1024));
+            }
+            return [.. all.Take(n)];
+        }, callTimeout: s_callLimit);
+
+        Assert.StartsWith("❌ Cut", verdict);
+        Assert.Contains("b'NEXT'", verdict);
+    }
+
+    [Fact]
+    public void CheckReceiveExactly_LoopIgnoresTheFin_FailsSayingRecvReturnsZero()
+    {
+        string verdict = EchoExercises.CheckReceiveExactly((socket, n) =>
+        {
+            var data = new byte[n];
+            int got = 0;
+            while (got < n)
+            {
+                got += socket.Receive(data.AsSpan(got));
+            }
+            return data;
+        }, callTimeout: TimeSpan.FromSeconds(2));
+
+        Assert.StartsWith("❌ Every cut worked", verdict);
+        Assert.Contains("returns 0 bytes", verdict);
+    }
+
+    [Fact]
+    public void CheckReceiveExactly_ReturnsShortMessageOnFin_FailsSayingThrow()
+    {
+        string verdict = EchoExercises.CheckReceiveExactly((socket, n) =>
+        {
+            var data = new List<byte>();
+            byte[] piece;
+            while (data.Count < n && (piece = socket.Receive(n - data.Count)).Length > 0)
+            {
+                data.AddRange(piece);
+            }
+            return [.. data];
+        }, callTimeout: s_callLimit);
+
+        Assert.StartsWith("❌ Every cut worked", verdict);
+        Assert.Contains("throw", verdict);
+    }
 }
