@@ -6,11 +6,12 @@ using SocketsNotebooks.Tracing;
 namespace SocketsNotebooks.AppProtocol;
 
 /// <summary>
-/// The "try this" of notebook 03: teach the running server a new action, <c>bytes</c>, that
-/// answers how many bytes its value takes in UTF-8 (the unit <c>content-length</c> counts in).
-/// The check sends real requests and says ✅ or ❌ with the reason.
+/// The "try this" cells of notebook 03, each checked with a ✅ or ❌ and the reason: teach the running
+/// server a new action, <c>bytes</c>, that answers how many bytes its value takes in UTF-8 (the unit
+/// <c>content-length</c> counts in; the check sends real requests), and write the three-state decoder
+/// (<see cref="CheckDecoder"/> feeds it every split of a stream of messages).
 /// </summary>
-public static class AppProtocolExercise
+public static partial class AppProtocolExercise
 {
     /// <summary>The name of the action to add.</summary>
     public const string ActionName = "bytes";
