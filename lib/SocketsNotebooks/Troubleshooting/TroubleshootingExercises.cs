@@ -34,6 +34,15 @@ public static class TroubleshootingExercises
         if (ask.IsFaulted)
         {
             var error = ask.Exception!.GetBaseException();
+            if (error is ObjectDisposedException)
+            {
+                // Close() where Shutdown(Send) belongs: the FIN went out, but the socket went with it.
+                return "❌ Your client threw ObjectDisposedException: its Receive ran on a socket that was already closed. "
+                    + "Close() sends the FIN too, but it also gives the socket back to the OS, so nothing can be read "
+                    + "from it afterwards (and the server's answer meets a reset). Shutdown(SocketShutdown.Send) sends the "
+                    + "FIN and ends only your sending direction: the socket stays open to read the answer, and Close() "
+                    + "comes after that.";
+            }
             return $"❌ Your client threw {error.GetType().Name}: {error.Message}";
         }
         string answer = ask.Result;
@@ -41,6 +50,12 @@ public static class TroubleshootingExercises
         {
             return $"✅ The server answered '{answer}' after your half-close: the connection still carried data "
                 + "the other way after you said you were done sending.";
+        }
+        if (string.IsNullOrEmpty(answer))
+        {
+            return "❌ Your client returned nothing: its first recv() already returned 0. Did you call "
+                + "Shutdown(SocketShutdown.Both)? That ends your receiving direction too. Shutdown(SocketShutdown.Send) "
+                + "ends only the sending one, so the answer can still come in.";
         }
         return $"❌ Your client returned {PythonBytes.Repr(System.Text.Encoding.UTF8.GetBytes(answer ?? ""))}, but the server sent "
             + $"'{expected}'. Read until recv() returns 0 and return everything you read, decoded as UTF-8.";

@@ -42,4 +42,49 @@ public sealed class TroubleshootingExercisesTests
 
         Assert.Equal("❌ Your client threw InvalidOperationException: not written yet", verdict);
     }
+
+    // The notebook's client with one line added in place of "// your line here".
+    private static Func<IPEndPoint, string, string> NotebookClient(Action<SocketsNotebooks.Tracing.TracedSocket> yourLine) => (server, request) =>
+    {
+        var socket = SocketsNotebooks.Tracing.TracedSocket.Tcp(new SocketsNotebooks.Tracing.Trace(), SocketsNotebooks.Tracing.Side.Client);
+        socket.Connect(server);
+        socket.ReceiveTimeout = 5000;
+        socket.SendAll(Encoding.UTF8.GetBytes(request));
+        yourLine(socket);
+        var answer = new List<byte>();
+        byte[] piece;
+        while ((piece = socket.Receive(1024)).Length > 0)
+        {
+            answer.AddRange(piece);
+        }
+        socket.Close();
+        return Encoding.UTF8.GetString(answer.ToArray());
+    };
+
+    [Fact]
+    public void CheckHalfCloseClient_CloseInsteadOfShutdown_ExplainsCloseAgainstShutdownSend()
+    {
+        string verdict = TroubleshootingExercises.CheckHalfCloseClient(NotebookClient(s => s.Close()), TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith("❌ Your client threw ObjectDisposedException", verdict, StringComparison.Ordinal);
+        Assert.Contains("Shutdown(SocketShutdown.Send)", verdict, StringComparison.Ordinal);
+        Assert.Contains("Close()", verdict, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckHalfCloseClient_ShutdownBoth_SaysBothEndsTheReceivingSideToo()
+    {
+        string verdict = TroubleshootingExercises.CheckHalfCloseClient(NotebookClient(s => s.Shutdown(SocketShutdown.Both)), TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith("❌ Your client returned nothing", verdict, StringComparison.Ordinal);
+        Assert.Contains("SocketShutdown.Both", verdict, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckHalfCloseClient_NotebookClientWithShutdownSend_Passes()
+    {
+        string verdict = TroubleshootingExercises.CheckHalfCloseClient(NotebookClient(s => s.Shutdown(SocketShutdown.Send)), TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith("✅", verdict, StringComparison.Ordinal);
+    }
 }
