@@ -27,8 +27,11 @@ public static class ErrorDemos
 
     /// <summary>
     /// Binds a second socket to the port of a running listener, like starting the tutorial's server twice.
-    /// With <paramref name="reuseAddress"/> the second socket sets <c>ReuseAddress</c> first: on Linux it still
-    /// fails, because reusing a port someone is listening on needs both sockets to opt in.
+    /// With <paramref name="reuseAddress"/> the second socket sets <c>ReuseAddress</c> first, and on Linux it
+    /// still fails. .NET sets SO_REUSEADDR before every TCP bind on Unix, so the listener has it already, but
+    /// on Linux SO_REUSEADDR never lets a second socket bind a port that has a listener. .NET's
+    /// <c>ReuseAddress</c> also sets SO_REUSEPORT, which would, if the listener had set it too
+    /// (<see cref="ReusePortDemo"/>); it did not.
     /// </summary>
     public static ErrorDemo AddressInUse(Trace trace, bool reuseAddress = false)
     {
@@ -58,8 +61,10 @@ public static class ErrorDemos
     }
 
     /// <summary>
-    /// Waits for data the peer never sends, with <c>ReceiveTimeout</c> set (Python's <c>settimeout()</c>).
-    /// The call blocks for <paramref name="timeoutMs"/> milliseconds before it fails.
+    /// Waits for data the peer never sends, with <c>ReceiveTimeout</c> set (SO_RCVTIMEO). The call blocks for
+    /// <paramref name="timeoutMs"/> milliseconds before it fails. The kernel's answer is EAGAIN, not ETIMEDOUT
+    /// (strace shows <c>recvmsg(...) = -1 EAGAIN</c>); .NET turns it into <see cref="SocketError.TimedOut"/>
+    /// itself, so the row says which errno really came back.
     /// </summary>
     public static ErrorDemo TimedOut(Trace trace, int timeoutMs = 300)
     {
@@ -67,7 +72,14 @@ public static class ErrorDemos
         using var client = Connect(trace, listener);
         using var server = listener.Accept();
         client.ReceiveTimeout = timeoutMs;
-        return Catch($"recv() with ReceiveTimeout = {timeoutMs} ms from a peer that sends nothing", () => client.Receive(1024));
+        var demo = Catch($"recv() with ReceiveTimeout = {timeoutMs} ms from a peer that sends nothing", () => client.Receive(1024));
+        return demo.SocketError != SocketError.TimedOut ? demo : demo with
+        {
+            Errno = "EAGAIN (11), not ETIMEDOUT: the recv() timeout ran out",
+            PythonException = "TimeoutError('timed out'), errno None (Python's settimeout() waits with poll(), not SO_RCVTIMEO)",
+            Meaning = "The receive timeout ran out before any byte came. The connection is fine; only this call gave up. "
+                + "ETIMEDOUT (110) is something else: the kernel giving up on the peer (connect, retransmissions, keepalive).",
+        };
     }
 
     /// <summary>The four live demos in a row: refused, address in use (without and with ReuseAddress), reset, timed out.</summary>

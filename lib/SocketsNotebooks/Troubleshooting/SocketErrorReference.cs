@@ -19,13 +19,17 @@ public static class SocketErrorReference
         new(SocketError.ConnectionRefused, "ECONNREFUSED", 111, "ConnectionRefusedError",
             "The peer's machine answered, but nothing listens on that port (or a firewall rejected it): the server is not running, or host/port are wrong."),
         new(SocketError.ConnectionReset, "ECONNRESET", 104, "ConnectionResetError",
-            "The peer aborted the connection with a RST instead of closing it with a FIN: it crashed, was killed, or closed with unread data or linger 0."),
+            "The connection was aborted with a RST instead of closed with a FIN: the peer closed with unread data in its receive buffer or with linger 0, "
+            + "this side wrote to a connection the peer had already closed, the peer's machine restarted and no longer knew the connection, or a "
+            + "firewall cut it. A crashed or killed process usually does not cause one: its kernel closes its sockets with a FIN."),
         new(SocketError.Shutdown, "EPIPE", 32, "BrokenPipeError",
             "Sending on a connection the peer has already reset or that this side shut down for sending."),
         new(SocketError.ConnectionAborted, "ECONNABORTED", 103, "ConnectionAbortedError",
             "The connection was ended on this side (in .NET, also: the socket was closed under a pending call)."),
         new(SocketError.TimedOut, "ETIMEDOUT", 110, "TimeoutError (socket.timeout before Python 3.10)",
-            "Nothing happened within the time limit: a receive timeout expired, or the peer stopped answering (connect or retransmissions gave up)."),
+            "The kernel gave up on the peer: connect() got no answer, or on an open connection retransmissions or keepalive probes went "
+            + "unanswered. A receive or send timeout (ReceiveTimeout, SendTimeout: SO_RCVTIMEO/SO_SNDTIMEO) is a different thing: the kernel "
+            + "returns EAGAIN (11) and .NET reports it as TimedOut too; Python's settimeout() raises TimeoutError('timed out') with no errno."),
         new(SocketError.HostUnreachable, "EHOSTUNREACH", 113, "OSError: [Errno 113] No route to host",
             "No path to that host: it is down, or a network/firewall problem is in the way."),
         new(SocketError.NetworkUnreachable, "ENETUNREACH", 101, "OSError: [Errno 101] Network is unreachable",

@@ -54,6 +54,44 @@ public sealed class ErrorDemosTests
     }
 
     [Fact]
+    public void TimedOut_ReceiveTimeout_RowSaysEagainNotEtimedout()
+    {
+        var demo = ErrorDemos.TimedOut(new Trace(), timeoutMs: 50);
+
+        // SO_RCVTIMEO running out is EAGAIN from the kernel; .NET names it TimedOut itself.
+        Assert.StartsWith("EAGAIN (11), not ETIMEDOUT", demo.Errno, StringComparison.Ordinal);
+        Assert.Contains("errno None", demo.PythonException, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reference_TimedOutAndReset_NameTheRealCauses()
+    {
+        string timedOut = SocketErrorReference.Lookup(SocketError.TimedOut).Meaning;
+        string reset = SocketErrorReference.Lookup(SocketError.ConnectionReset).Meaning;
+
+        Assert.Contains("EAGAIN", timedOut, StringComparison.Ordinal);
+        Assert.Contains("keepalive", timedOut, StringComparison.Ordinal);
+        Assert.Contains("unread data", reset, StringComparison.Ordinal);
+        Assert.Contains("killed process usually does not cause one", reset, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReusePortDemo_BothListenersOptIn_BothBindAndBothGetConnections()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // SO_REUSEPORT spreading connections is Linux's behaviour.
+        }
+
+        var demo = ReusePortDemo.Run(new Trace(), connections: 100);
+
+        Assert.Equal(100, demo.FirstListener + demo.SecondListener);
+        // The kernel picks a listener by a hash of each connection's ports: with 100 connections, both get some.
+        Assert.InRange(demo.FirstListener, 1, 99);
+        Assert.Equal(2, demo.Listeners.Count);
+    }
+
+    [Fact]
     public void All_EveryDemo_FailsWithItsOwnError()
     {
         var demos = ErrorDemos.All(new Trace());
