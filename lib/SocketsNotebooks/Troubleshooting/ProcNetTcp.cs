@@ -33,10 +33,17 @@ public static class ProcNetTcp
     /// </summary>
     /// <param name="text">The file's content.</param>
     /// <param name="source">What to put in <see cref="SocketRow.Source"/>.</param>
-    public static IReadOnlyList<SocketRow> Parse(string text, string source = "/proc/net/tcp")
+    public static IReadOnlyList<SocketRow> Parse(string text, string source = "/proc/net/tcp") =>
+        [.. ParseWithInodes(text, source).Select(r => r.Row)];
+
+    /// <summary>
+    /// Like <see cref="Parse"/>, with each socket's inode: the number a process's <c>/proc/&lt;pid&gt;/fd/N</c>
+    /// link names (<c>socket:[inode]</c>) when that process holds the socket.
+    /// </summary>
+    public static IReadOnlyList<(SocketRow Row, long Inode)> ParseWithInodes(string text, string source = "/proc/net/tcp")
     {
         ArgumentNullException.ThrowIfNull(text);
-        var rows = new List<SocketRow>();
+        var rows = new List<(SocketRow, long)>();
         foreach (string line in text.Split('\n'))
         {
             string trimmed = line.Trim();
@@ -63,7 +70,7 @@ public static class ProcNetTcp
         return rows;
     }
 
-    private static SocketRow ParseLine(string line, string source)
+    private static (SocketRow Row, long Inode) ParseLine(string line, string source)
     {
         // "sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ..."
         string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -80,7 +87,9 @@ public static class ProcNetTcp
             int sendQ = ParseQueue(queues[0]);
             int recvQ = ParseQueue(queues[1]);
             string proto = local.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "tcp6" : "tcp";
-            return new SocketRow(proto, local.ToString(), remote.ToString(), StateName(state), recvQ, sendQ, source);
+            // A captured sample may stop before the inode column; 0 is what the kernel prints for "none".
+            long inode = fields.Length > 9 ? long.Parse(fields[9], CultureInfo.InvariantCulture) : 0;
+            return (new SocketRow(proto, local.ToString(), remote.ToString(), StateName(state), recvQ, sendQ, source), inode);
         }
         catch (Exception e) when (e is FormatException or OverflowException or IndexOutOfRangeException or ArgumentException)
         {

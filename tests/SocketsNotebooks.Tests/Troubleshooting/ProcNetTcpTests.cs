@@ -40,6 +40,16 @@ public sealed class ProcNetTcpTests
     }
 
     [Fact]
+    public void ParseWithInodes_CapturedSample_InodeColumnRead_TimeWaitHasNone()
+    {
+        var rows = ProcNetTcp.ParseWithInodes(Tcp4Sample);
+
+        Assert.Equal(27405, rows.Single(r => r.Row.Local == "127.0.0.1:53373" && r.Row.State == "ESTABLISHED").Inode);
+        // A TIME_WAIT connection belongs to no process any more: the kernel prints inode 0.
+        Assert.All(rows.Where(r => r.Row.State == "TIME_WAIT"), r => Assert.Equal(0, r.Inode));
+    }
+
+    [Fact]
     public void Parse_CapturedSample_ListenerAddressDecodedFromHostOrderWords()
     {
         var rows = ProcNetTcp.Parse(Tcp4Sample);
