@@ -4,7 +4,10 @@ using static SocketsNotebooks.Charts.PlotlyParts;
 
 namespace SocketsNotebooks.Charts;
 
-/// <summary>Charts for section 4: the buffers filling up under a reader that does not read, then draining.</summary>
+/// <summary>
+/// Charts for notebook 04: the buffers filling up under a reader that does not read, then draining; and a
+/// packet capture's segments as a table.
+/// </summary>
 public static class TroubleshootingCharts
 {
     /// <summary>
@@ -84,6 +87,38 @@ public static class TroubleshootingCharts
         var layout = WithLegendBelow(BaseLayout(title, time, upper, height: 560));
         layout.Set("yaxis2", lower);
         return Chart(traces, layout);
+    }
+
+    /// <summary>
+    /// A capture's segments as a table, one row per segment in the order they were seen, tinted by direction.
+    /// The side that sent the first SYN is called the client; sequence and acknowledgement numbers count from
+    /// each side's SYN, as Wireshark shows them.
+    /// </summary>
+    public static PlotlyFigure Segments(IReadOnlyList<TcpSegment> segments, string title = "One echo exchange, segment by segment")
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        string client = segments.FirstOrDefault(s => s.Flags == "SYN")?.Source ?? segments.FirstOrDefault()?.Source ?? "";
+        bool FromClient(TcpSegment s) => s.Source == client;
+        string[] header = ["#", "ms", "direction", "flags", "seq", "ack", "win", "len", "payload (Python repr)"];
+        object[] columns =
+        [
+            segments.Select(s => s.No).ToArray(),
+            segments.Select(s => s.TimeMs.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            segments.Select(s => FromClient(s) ? "client → server" : "server → client").ToArray(),
+            segments.Select(s => s.Flags).ToArray(),
+            segments.Select(s => s.Seq).ToArray(),
+            segments.Select(s => s.Ack).ToArray(),
+            segments.Select(s => s.Window).ToArray(),
+            segments.Select(s => s.Length).ToArray(),
+            segments.Select(s => Escape(s.Length == 0 ? "" : s.Payload)).ToArray(),
+        ];
+        string[] tint = [.. segments.Select(s => FromClient(s) ? "#eef1ff" : "#e9f9f3")];
+        var table = PlotlyTrace("table");
+        table.Set("columnwidth", new[] { 25, 50, 100, 70, 40, 40, 60, 35, 150 });
+        table.Set("header", Dyn(("values", header), ("align", "left"), ("fill", Dyn(("color", "#dde1e8")))));
+        table.Set("cells", Dyn(("values", columns), ("align", "left"), ("height", 24),
+            ("fill", Dyn(("color", Enumerable.Repeat(tint, header.Length).ToArray())))));
+        return Chart([table], TableLayout(title, 110 + 25 * Math.Max(segments.Count, 1)));
     }
 
     private static JsonObject Line(string name, double[] x, IEnumerable<long> y, string color, IEnumerable<string> hover)
