@@ -39,6 +39,8 @@ public static class MultiConnCharts
             bar.Set("y", having.Select(c => c.Calls[k].Moved).ToArray());
             bar.Set("text", having.Select(c => c.Calls[k].Moved.ToString(CultureInfo.InvariantCulture)).ToArray());
             bar.Set("textposition", "inside");
+            // Upright or not at all: plotly would turn a number sideways to squeeze it into a thin segment.
+            bar.Set("textangle", 0);
             bar.Set("hovertext", having.Select(c =>
                 $"recv #{k + 1} on conn {c.Conn}: {c.Calls[k].Moved} of {c.Calls[k].Asked} bytes<br>{Escape(c.Calls[k].Preview)}").ToArray());
             bar.Set("hoverinfo", "text");

@@ -93,7 +93,7 @@ public static class PubSubCharts
         return shown.Select((subscriber, i) =>
         {
             string name = Name(subscriber, names);
-            double width = subscriber.CutOff ? 3 : nested ? 2 + 2.5 * (keeping - 1 - drawn++) : 2;
+            double width = subscriber.CutOff ? 3 : nested ? 2 + 4 * (keeping - 1 - drawn++) : 2;
             var line = PlotlyTrace("scatter");
             line.Set("name", name);
             line.Set("mode", "lines");

@@ -127,7 +127,8 @@ public static class TraceCharts
             return bar;
         }));
 
-        var yAxis = Axis("bytes (log scale)");
+        // Ticks at powers of ten only: plotly's minor digits between them crowd the axis.
+        var yAxis = Axis("bytes (log scale)", dtick: 1);
         yAxis.Set("type", "log");
         var layout = BaseLayout(title, Axis("send() call, in order", zeroline: true, dtick: calls.Length <= 20 ? 1 : null), yAxis);
         layout.Set("barmode", "overlay");
