@@ -181,6 +181,11 @@ public static partial class EchoExercises
     private static string PiecesSeen(Trace trace, int conn)
     {
         var sizes = trace.Recvs(Side.Client, conn).Where(e => e.Moved > 0).Select(e => e.Moved).ToArray();
-        return sizes.Length == 0 ? "no recv() returned data" : $"your recv() calls got pieces of {string.Join(", ", sizes)} bytes";
+        return sizes.Length switch
+        {
+            0 => "no recv() returned data",
+            1 => $"your one recv() got {sizes[0]} byte{(sizes[0] == 1 ? "" : "s")}",
+            _ => $"your recv() calls got pieces of {string.Join(", ", sizes)} bytes",
+        };
     }
 }

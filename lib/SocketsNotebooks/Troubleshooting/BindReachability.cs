@@ -60,9 +60,14 @@ public static class BindReachability
 
     private static int Port(Socket listener) => ((IPEndPoint)listener.LocalEndPoint!).Port;
 
-    private static string TryConnect(IPAddress address, int port)
+    /// <summary>
+    /// One <c>connect()</c> to <paramref name="address"/>:<paramref name="port"/> on a fresh socket, closed at once:
+    /// <c>connected</c>, the <see cref="SocketError"/> name, or that nothing answered within <see cref="ConnectTimeout"/>.
+    /// </summary>
+    public static string TryConnect(IPAddress address, int port)
     {
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        ArgumentNullException.ThrowIfNull(address);
+        using var client = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var deadline = new CancellationTokenSource(ConnectTimeout);
         try
         {
