@@ -56,6 +56,7 @@ public static partial class FileBasedApp
         string stem = Path.GetFileNameWithoutExtension(notebook.Path);
         var directives = new List<string>();
         var usings = new List<string>(s_kernelUsings);
+        var types = new StringBuilder();
         var body = new StringBuilder();
         int codeNumber = 0;
 
@@ -70,6 +71,7 @@ public static partial class FileBasedApp
                 codeNumber++;
                 string code = TranslateReferences(notebook, cell.Contents, notebookDirectory, root, exportDirectory, directives);
                 code = HoistUsings(code, usings);
+                code = MoveTypes(code, types);
                 code = DisplayTrailingExpression(code);
                 if (!string.IsNullOrWhiteSpace(code))
                 {
@@ -100,6 +102,11 @@ public static partial class FileBasedApp
         }
 
         app.Append('\n').Append(body).Append(DisplayHelper);
+        if (types.Length > 0)
+        {
+            app.Append("\n// ── the types the notebook's cells declare (a file-based app wants them after its statements) ──\n")
+                .Append(types);
+        }
         return app.ToString();
     }
 
@@ -170,6 +177,38 @@ public static partial class FileBasedApp
             text.Remove(directive.SpanStart, directive.FullSpan.End - directive.SpanStart);
         }
 
+        return text.ToString();
+    }
+
+    // A cell may declare a class (the kernel's scripts allow types among statements); a file-based
+    // app does not: its types must follow every top-level statement (CS8803). So each declaration
+    // moves to the end of the app, and a comment stays where it was.
+    private static string MoveTypes(string code, StringBuilder types)
+    {
+        CompilationUnitSyntax unit = CSharpSyntaxTree.ParseText(code, s_scriptOptions).GetCompilationUnitRoot();
+        MemberDeclarationSyntax[] declarations = [.. unit.Members.Where(m => m is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax)];
+        if (declarations.Length == 0)
+        {
+            return code;
+        }
+
+        var text = new StringBuilder(code);
+        var moved = new StringBuilder();
+        foreach (MemberDeclarationSyntax declaration in declarations.Reverse())
+        {
+            string name = declaration switch
+            {
+                TypeDeclarationSyntax type => $"{type.Keyword.Text} {type.Identifier.Text}",
+                EnumDeclarationSyntax e => $"enum {e.Identifier.Text}",
+                DelegateDeclarationSyntax d => $"delegate {d.Identifier.Text}",
+                _ => "a type",
+            };
+            moved.Insert(0, declaration.ToFullString().Trim('\n', '\r') + "\n\n");
+            text.Remove(declaration.FullSpan.Start, declaration.FullSpan.Length);
+            text.Insert(declaration.FullSpan.Start, $"// ({name} is at the end of this file, where a file-based app wants its types)\n");
+        }
+
+        types.Append(moved);
         return text.ToString();
     }
 

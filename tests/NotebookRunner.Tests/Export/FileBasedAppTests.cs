@@ -45,6 +45,26 @@ public sealed class FileBasedAppTests
     }
 
     [Fact]
+    public void Export_CellDeclaresAClass_ClassMovedAfterEveryStatement()
+    {
+        using var repo = new FakeRepository();
+        string path = repo.WriteNotebook("01-x.ipynb",
+            "#r \"../artifacts/bin/Lib/debug/Lib.dll\"",
+            "// one connection's state\nclass Conn\n{\n    public int Sent;\n}\nvar c = new Conn();",
+            "record Pair(int A, int B);\nc.Sent = new Pair(1, 2).A;");
+
+        string app = FileBasedApp.Export(NotebookFile.Load(path), repo.Exports);
+
+        // After every statement, including the display helper's local function (CS8803 otherwise).
+        int lastStatement = app.IndexOf("void display(", StringComparison.Ordinal);
+        Assert.True(app.IndexOf("\nclass Conn\n", StringComparison.Ordinal) > lastStatement);
+        Assert.True(app.IndexOf("\nrecord Pair(int A, int B);", StringComparison.Ordinal) > lastStatement);
+        Assert.True(app.IndexOf("// one connection's state\nclass Conn", StringComparison.Ordinal) > lastStatement);
+        Assert.Contains("// (class Conn is at the end of this file, where a file-based app wants its types)\nvar c = new Conn();", app, StringComparison.Ordinal);
+        Assert.True(app.IndexOf("\nclass Conn\n", StringComparison.Ordinal) < app.IndexOf("\nrecord Pair", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Export_DllThatNoLibraryProjectBuilds_RefusedNamingTheReference()
     {
         using var repo = new FakeRepository();
