@@ -27,6 +27,7 @@ using SocketsNotebooks.Tracing;
 // - the socket calls of a TCP server (`socket`, `bind`, `listen`, `accept`, `recv`, `send`, `close`) and of a client (`socket`, `connect`, `send`, `recv`, `close`), in Python's names and in .NET's;
 // - why several `send()` calls can come out of a single `recv()` — and one `send()` out of many;
 // - why a `recv()` never returns more than the buffer you gave it, and why `send()` may take fewer bytes than you gave it;
+// - how to receive exactly *n* bytes, however the network cut them;
 // - how to read the bytes the way the Python tutorial prints them (`b'Hello, world'`).
 
 // ## The socket API in two languages
@@ -78,7 +79,7 @@ Console.WriteLine($"echo server listening on {echo.EndPoint}, recv buffer {echo.
 //
 // `127.0.0.1` is the *loopback* interface: packets sent to it never leave the machine, and nothing outside can connect to it. That makes it the safe default for a server you are experimenting with. Binding to a real interface (your Wi-Fi address, or `0.0.0.0` for all of them) would let other machines on the network reach your server — sometimes what you want, never what you want by accident.
 //
-// Loopback is also *fast and tidy*: no lost packets, no slow links, huge buffers. That is exactly why it hides the behaviour this notebook is about, and why a "network in a box" appears further down. Port `0` asks the OS for any free port, so re-running this notebook never collides with a port still in use.
+// Loopback is also *fast and tidy*: nothing is ever lost, a round trip takes a few tens of microseconds (typically 20 to 40 µs between two sockets on the machine this course was written on), and its packets can be 64 KiB long (its MTU; Ethernet's is 1,500 bytes), so a message of a few KiB travels as one segment. Its socket buffers are no bigger than anywhere else: on Linux every interface shares the same `tcp_rmem`/`tcp_wmem` settings. That tidiness is exactly why loopback hides the behaviour this notebook is about, and why a "network in a box" appears further down. Port `0` asks the OS for any free port, so re-running this notebook never collides with a port still in use.
 
 // ## The client, as plain socket calls
 //
@@ -159,7 +160,7 @@ display(TraceCharts.RecvSizes(trace.Recvs(Side.Server), "(c) The same 13 bytes t
 
 // The server now needed several `recv()` calls for what the client handed over in three sends, and the cuts fall wherever the relay chose — in the middle of a word, too. The echo still came back intact, because an echo server does not care where the cuts are; a server that has to understand messages must, which is why it needs its own framing.
 //
-// The timeline shows the same run in time, one lane per socket: the client on top, the relay in the middle, the server at the bottom. Triangles are `send()` calls, circles `recv()` calls, and the numbers are the bytes each one moved; hover over a marker to see the bytes themselves. Follow a piece down: the relay reads the client's bytes in one go, re-sends them piece by piece, and each server `recv()` takes exactly one piece — then the echo climbs back up the same way.
+// The timeline shows the same run in time, one lane per side: the client on top, the relay in the middle, the server at the bottom. Triangles are `send()` calls, circles `recv()` calls, and the numbers next to them are the bytes each one moved; hover over a marker to see the bytes themselves. Calls made at nearly the same moment sit just above and below their lane's line instead of on top of each other: the client's three sends at the very start, for instance, or a server `recv()` and the `send()` of its echo right after it. The relay's lane holds both of its sockets, the one facing the client and the one facing the server (the trace does not tell them apart). Follow a piece down: the relay reads the client's bytes in one go, re-sends them piece by piece, and each server `recv()` takes exactly one piece — then the echo climbs back up the same way.
 
 // ── cell 9 ──
 var relayed = trace.Events.Where(e => e.Conn != 0);  // leave out the listening sockets
@@ -187,19 +188,22 @@ display(TraceCharts.RecvSizes(trace.Recvs(Side.Server), "(d) 20,000 bytes into a
 
 // ## (e) `send()` can take less than you give it
 //
-// `send()` hands bytes to the operating system's send buffer and returns how many it took. If the buffer has room for only part of your data, you get a *short count*, and the rest is still yours to send. In Python that is why `sendall()` exists. In .NET a blocking `Send` quietly loops until everything is taken (the documentation promises it), so to see a short count we make the socket **non-blocking** and give it a small (16 KiB) send buffer — the same kind of socket the selector servers in notebook 02 use.
+// `send()` hands bytes to the operating system's send buffer and returns how many it took. If the buffer has room for only part of your data, you get a *short count*, and the rest is still yours to send. In Python that is why `sendall()` exists. In .NET a blocking `Send` keeps going until everything is taken (the documentation promises it), with one catch: if a `SendTimeout` runs out first, it throws, although part of the data has already gone, and the exception does not say how much. (Measured here: a 20 MB blocking `Send` to a peer that never reads, with `SendTimeout = 200`, threw `TimedOut` after about 200 ms with about 3.9 MB already in the buffers.) After that, nobody knows where the stream stands. To see a short count safely, we make the socket **non-blocking** and ask for a small (16 KiB) send buffer — the same kind of socket the selector servers in notebook 02 use.
 //
-// **Predict:** one non-blocking `send()` of 1,000,000 bytes, while the echo server is busy echoing. How many bytes will that one call take?
+// Two things make one call take more than those 16 KiB. Linux doubles the size you ask for (the extra pays for its bookkeeping; the cell prints what the socket really got). And on loopback a segment goes straight into the peer's receive queue while `send()` is still copying, which frees room in the send buffer, so one call can hand over a send buffer's worth *plus* whatever the peer's receive window takes.
+//
+// **Predict:** one non-blocking `send()` of 1,000,000 bytes, while the echo server is busy echoing. Will that one call take about 16 KiB, about 32 KiB, or more?
 
 // ── cell 11 ──
 trace.Clear();
 byte[] big = new byte[1_000_000];
-// Non-blocking, with a 16 KiB send buffer:
-var sender = EchoClient.ConnectNonBlocking(echo.EndPoint, trace);
+// Non-blocking, with a send buffer of 16 KiB asked for:
+var sender = EchoClient.ConnectNonBlocking(echo.EndPoint, trace, sendBufferSize: 16 * 1024);
+Console.WriteLine($"send buffer: asked for 16,384 bytes, the socket has {sender.Socket.SendBufferSize:N0}");
 int taken = sender.Send(big);  // ONE send() call
 Console.WriteLine($"one send() took {taken:N0} of {big.Length:N0} bytes");
 
-// The rest of the array has not gone anywhere. Here is the loop `sendall()` runs for you: wait until the socket can take more, send from where the last call stopped, repeat. The echo comes back while we send, so a background reader drains it — otherwise both ends would end up waiting for each other.
+// The one call took more than even the doubled buffer holds (typically between 80 and 230 KB on the machine this course was written on, depending on how fast the echo server reads): most of it was already in the echo server's receive queue by the time `send()` returned. The rest of the array has not gone anywhere. Here is the loop `sendall()` runs for you: wait until the socket can take more, send from where the last call stopped, repeat. The echo comes back while we send, so a background reader drains it — otherwise both ends would end up waiting for each other.
 
 // ── cell 12 ──
 var echoBack = EchoClient.ReadInBackground(sender);  // read the echo meanwhile
@@ -217,13 +221,13 @@ Console.WriteLine($"{calls} send() calls handed over {sent:N0} bytes");
 Console.WriteLine($"{bigBack.Length:N0} bytes came back");
 display(TraceCharts.SendSizes(trace.Sends(Side.Client), "(e) Each send() takes what fits"));
 
-// Grey is what each call was given, colour what it took. The first grey bar is the whole million, and the coloured bar inside it is the little that one call took. Every later call was given whatever was still left and took another bite, about as big as the buffers allow, until nothing was left. Code that calls `send()` once and ignores its return value silently loses the rest: check the count, or use a send-all.
+// Grey is what each call was given, colour what it took, labelled with the count; the bytes axis is logarithmic, so that a million and a few tens of thousands both show. The first grey bar is the whole million, and the coloured bar inside it is what that one call took. Every later call was given whatever was still left and took another bite, about as big as the buffers allow, until nothing was left. Code that calls `send()` once and ignores its return value silently loses the rest: check the count, or use a send-all.
 
 // ## Try this: predict the cut
 //
 // The message below is `Sockets are streams, not messages!` (34 bytes). It goes through the relay, now cutting **fixed pieces of 3 bytes**, to the echo server.
 //
-// How many of the server's `recv()` calls will return data? Write your answer into `myPrediction`, run the cell, then run the check.
+// How many of the server's `recv()` calls will return data? Write your answer into `myPrediction` (the 0 it starts with is not a prediction; the check will ask for one), run the cell, then run the check.
 
 // ── cell 13 ──
 int myPrediction = 0;  // <- your prediction: server recv() calls that return data
@@ -234,19 +238,39 @@ relay = Relay.Start(echo.EndPoint, Pieces.Fixed(pieceSize), trace);  // replaces
 EchoClient.Exchange(relay.EndPoint, exerciseMessage, trace);
 Console.WriteLine($"sent {PythonBytes.Repr(exerciseMessage)} through {relay.Pieces}");
 
-// The check compares your number with what the server's trace recorded (and explains the arithmetic if they differ).
+// The check compares your number with what the server's trace recorded (and explains the arithmetic if they differ); once you have made a prediction, it also draws the server's `recv()` calls.
 
 // ── cell 14 ──
 var serverRecvs = trace.Recvs(Side.Server);
 int length = exerciseMessage.Length;
 display(EchoExercises.CheckPieceSizePrediction(myPrediction, length, pieceSize, trace));
-display(TraceCharts.RecvSizes(serverRecvs, $"Exercise: {length} bytes, relay pieces of {pieceSize}"));
+if (myPrediction > 0)  // the chart shows the answer, so only once you have given yours
+    display(TraceCharts.RecvSizes(serverRecvs, $"Exercise: {length} bytes, relay pieces of {pieceSize}"));
+
+// ## Try this: receive exactly *n* bytes
+//
+// Every protocol that frames its messages (notebook 03 builds one) needs a small helper: read exactly *n* bytes, however the network cut them. A Python program writes it as a loop around `recv()`; .NET's `Socket` has none built in. Write `ReceiveExactly` below. As committed, it calls `recv()` once and hopes.
+//
+// **Predict:** the relay cuts the stream into random pieces of 1 to 9 bytes. How often will that single call return all 34 bytes of a message?
+
+// ── cell 15 ──
+byte[] ReceiveExactly(TracedSocket socket, int n)
+{
+    // socket.Receive(count) returns what has arrived: at least 1 byte and at most count,
+    // or 0 bytes once the peer has closed (its FIN): after that, nothing more will come.
+    return socket.Receive(n);  // one recv(): is that enough?
+}
+
+// The check runs your function on 16 connections through the relay, each cut into different random pieces, and makes sure it returns the 34 bytes asked for and leaves the 4 bytes sent right behind them in the socket. Then it tries a peer that closes after 4 bytes: there no answer is right, so your function must throw. It takes about a second.
+
+// ── cell 16 ──
+display(EchoExercises.CheckReceiveExactly(ReceiveExactly));
 
 // ## Clean up
 //
 // Stop the relay and the echo server, so re-running the notebook from the top starts fresh (starting a server under a name that is still running would replace it anyway).
 
-// ── cell 15 ──
+// ── cell 17 ──
 relay.Stop();
 echo.Stop();
 BackgroundServer.StopAll();
