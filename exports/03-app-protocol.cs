@@ -17,6 +17,7 @@ using SocketsNotebooks.AppProtocol;
 using SocketsNotebooks.Charts;
 using SocketsNotebooks.Hosting;
 using SocketsNotebooks.Tracing;
+using System.Net.Sockets;
 
 // # 03 · An application protocol: messages on a byte stream
 //
@@ -27,7 +28,8 @@ using SocketsNotebooks.Tracing;
 // **You will learn**
 // - three ways to mark message boundaries, and why a length prefix wins here
 // - the layout of one message, byte by byte, and why the first two bytes are big-endian
-// - how a decoder with three states (proto header → JSON header → content) waits for exactly what it needs
+// - how a decoder with three states (proto header → JSON header → content) waits for exactly what it needs, and how to write one yourself
+// - how the server side moves one connection from reading to writing to closed, by switching what it waits for
 // - that the same request, cut into any pieces by the network, still gets the right answer
 // - how explicit limits let a server refuse a lying or stalled client without going down
 
@@ -106,19 +108,20 @@ Console.WriteLine($"received {binary.Response!.ContentRepr}  ({binary.Response.H
 
 // ## The network cuts the request anywhere
 //
-// On loopback a small request usually arrives in one `recv()`. To see what a real network can do, put the relay ("a network in a box") between client and server: it forwards the bytes in random pieces of 1 to 24 bytes, and the server's code does not change.
+// On loopback a small request usually arrives in one `recv()`. To see what a real network can do, put the relay ("a network in a box") between client and server: it forwards the bytes in random pieces of 1 to 24 bytes, and the server's code does not change. This seed happens to cut right after the very first byte, in the middle of the 2-byte length.
 //
 // **Predict:** how many `recv()` calls will the server make for one small request, and will the answer still be right?
 
 // ── cell 6 ──
 trace.Clear();
 server.ClearRecords();
-var relay = Relay.Start(server.EndPoint, Pieces.Random(1, 24, seed: 7), trace);
+var relay = Relay.Start(server.EndPoint, Pieces.Random(1, 24, seed: 14), trace);
 var cut = AppClient.Search(relay.EndPoint, "ring", trace);
-Console.WriteLine($"{cut.Result}  — {trace.Recvs(Side.Server).Count} server recv() calls");
-display(TraceCharts.RecvSizes(trace.Recvs(Side.Server), "Server recv() sizes: the request cut into random pieces"));
+var sizes = trace.Recvs(Side.Server).Where(e => e.Moved > 0).Select(e => e.Moved).ToList();
+Console.WriteLine(cut.Result);
+Console.WriteLine($"{sizes.Count} server recv() calls with data, of {string.Join(", ", sizes)} bytes");
 
-// The server made many small `recv()` calls instead of one, and still answered correctly. The anatomy chart below shows the same calls by part: the header length and the JSON header arrived in slices, and the server's decoder simply kept waiting.
+// The server made many small `recv()` calls instead of one, and still answered correctly. The chart below shows what each of those calls delivered, split by part of the message: the first `recv()` brought a single byte, half of the 2-byte header length (red), so the decoder could not even know how long the JSON header would be; the second brought the other half and the start of the JSON header (blue), which then arrived in slices, and so did the content (green). The decoder simply kept waiting until each part was complete.
 
 // ── cell 7 ──
 display(AppProtocolCharts.Anatomy(server.Anatomy, "What each server recv() delivered"));
@@ -137,13 +140,78 @@ oneByte.Stop();
 
 // Yes: the decoder on each side waited through every single byte and produced the same message. The library's tests do this for 200 clients at once, and feed thousands of random messages through random splits to the decoder.
 
+// ## The server side, one connection step by step
+//
+// `AppServer` is the tutorial's `libserver.py`, and its heart is one object per connection (the tutorial's `Message` class): the connection's decoder, the request once it is complete, and the response bytes still to send. The event loop asks the OS which sockets are ready, and for each connection it waits for one thing at a time: *readable* until the request is complete, then *writable* until the response is out, then it closes. Switching what it waits for is the tutorial's `selector.modify()`.
+//
+// Here are the same steps written out, on .NET's `Socket.Select` (the call notebook 02's `Selector` wraps): a socket in the read list is waited on for reading, one in the write list for writing. First, the state of one connection and the listening socket:
+
+// ── cell 9 ──
+// (class Conn is at the end of this file, where a file-based app wants its types)
+var walkTrace = new Trace();
+var lsock = TracedSocket.Tcp(walkTrace, Side.Server);
+lsock.Bind(IPAddress.Loopback, 0);
+lsock.Listen();
+var conns = new List<Conn>();
+string Accept() { var s = lsock.Accept(); s.Blocking = false; conns.Add(new Conn(s)); return $"accept() → conn {s.Conn}; wait for Read"; }
+
+// `Accept` above is the tutorial's `accept_wrapper`. Then the two handlers of a connection: `Read`, which feeds the decoder and, once a request is whole, processes it and switches the connection to `Write`, and `Write`, which sends what the OS takes and closes once nothing is left.
+
+// ── cell 10 ──
+var app = new SearchApp();
+Conn Of(Socket s) => conns.Single(c => c.Sock.Socket == s);   // the state of a ready socket (the tutorial's key.data)
+string Read(Conn c)
+{
+    byte[] data = c.Sock.Receive(4096);
+    if (data.Length == 0) { c.Sock.Close(); c.Mask = "Closed"; return "recv() → 0 bytes: the client left; close"; }
+    c.Decoder.Feed(data);
+    if (!c.Decoder.TryReadMessage(out var request)) return $"recv() → {data.Length} bytes; the decoder waits in {c.Decoder.State}";
+    c.Outb = app.Respond(request).ToBytes();         // process: search, then frame the response
+    c.Mask = "Write";                                // nothing more to read, something to send
+    return $"recv() → {data.Length} bytes; request complete, response {c.Outb.Length} bytes; wait for Write";
+}
+string Write(Conn c)
+{
+    int sent = c.Sock.Send(c.Outb);
+    c.Outb = c.Outb[sent..];
+    if (c.Outb.Length > 0) return $"send() → {sent} bytes, {c.Outb.Length} still to send";
+    c.Sock.Close(); c.Mask = "Closed"; return $"send() → {sent} bytes; response sent; close";
+}
+
+// Now a client connects and sends a search request in two parts, the second a moment later, and the loop runs: each turn puts every connection into the list its mask names, waits in `Select` (at most a second) and calls the handler for each ready socket.
+//
+// **Predict:** how many times will the loop wake up for this one request, and on which wake-up does the connection switch from `Read` to `Write`?
+
+// ── cell 11 ──
+var asker = TracedSocket.Tcp(walkTrace, Side.Client);
+asker.ReceiveTimeout = 2000;
+asker.Connect(lsock.LocalEndPoint!);
+byte[] ask = AppClient.JsonRequest("search", "ring").ToBytes();
+asker.SendAll(ask[..40]);                                        // the first 40 bytes...
+for (int wake = 1; wake <= 8 && (conns.Count == 0 || conns.Any(c => c.Mask != "Closed")); wake++)
+{
+    if (wake == 3) asker.SendAll(ask[40..]);                     // ...and the rest, a moment later
+    var readable = conns.Where(c => c.Mask == "Read").Select(c => c.Sock.Socket).Append(lsock.Socket).ToList();
+    var writable = conns.Where(c => c.Mask == "Write").Select(c => c.Sock.Socket).ToList();
+    Socket.Select(readable, writable, null, 1_000_000);           // keeps only the sockets that are ready
+    foreach (var s in readable) Console.WriteLine($"wake-up {wake}: {(s == lsock.Socket ? Accept() : Read(Of(s)))}");
+    foreach (var s in writable) Console.WriteLine($"wake-up {wake}: {Write(Of(s))}");
+}
+var answer = new MessageDecoder();
+for (byte[] chunk; (chunk = asker.Receive(4096)).Length > 0;) answer.Feed(chunk);   // until the server's FIN
+asker.Close(); lsock.Close();
+answer.TryReadMessage(out var reply);
+Console.WriteLine($"the client got: {reply?.JsonString("result")}");
+
+// Four wake-ups: the accept; a first read that left the decoder waiting in the middle of the JSON header; the read that completed the request, where the mask switched from `Read` to `Write`; and the write, after which the connection closed. While the connection waited for `Write`, it was no longer in the read list, and once its response was out it was in neither list: the loop never woke for a socket with nothing to do. `AppServer` runs exactly these steps for every connection at once, with the limits below and a trace.
+
 // ## A broken message closes only its own connection
 //
 // The tutorial's server trusts whatever `content-length` a peer announces. Ours checks it against a limit **before** allocating anything. Here a client sends a header that claims 2 GiB of content.
 //
 // **Predict:** what happens to the lying client, and to the next, honest one?
 
-// ── cell 9 ──
+// ── cell 12 ──
 string lie = """
     {"byteorder": "little", "content-type": "binary/x",
      "content-encoding": "binary", "content-length": 2147483648}
@@ -161,7 +229,7 @@ display(server.Closed.Single(c => c.Conn == refused.Conn));
 //
 // **Predict:** a client sends the first 50 bytes of a request and then nothing. What does the server do?
 
-// ── cell 10 ──
+// ── cell 13 ──
 display(MessageLimits.Default);
 var tight = new MessageLimits { MaxContentLength = 64, IdleTimeout = TimeSpan.FromMilliseconds(500) };
 var strict = AppServer.Start(trace, tight, name: "strict");
@@ -177,21 +245,35 @@ display(strict.Closed.Where(c => c.Reason != CloseReason.Answered));
 //
 // Teach the running server a new action, `bytes`, that answers how many bytes its value takes in UTF-8 — the unit `content-length` counts in. A first attempt is already written below. Run it, then run the check; if the check says ❌, read why, fix the line, and run both cells again.
 
-// ── cell 11 ──
+// ── cell 14 ──
 // Try this: make "bytes" answer the number of UTF-8 bytes of the value.
 server.App.Actions["bytes"] = value => (value ?? "").Length.ToString();
 display(AppClient.Send(server.EndPoint, AppClient.JsonRequest("bytes", "🐶"), trace).Result);
 
 // The check sends `bytes` requests for a few values (plain ASCII, an emoji, an accented letter, an empty string) and makes sure `search` still works.
 
-// ── cell 12 ──
+// ── cell 15 ──
 display(AppProtocolExercise.CheckBytesAction(server.EndPoint, trace));
+
+// ## Try this: write the decoder
+//
+// The decoder is the heart of this notebook: everything else only moves bytes. Now write one. `MyDecoder` keeps every byte it was fed in `_buffer`, and `Step` does the work of the current state if all the bytes that state needs are there (then it returns `true`, and `Feed` calls it again), or returns `false` to wait for the next `recv()`. The proto header state is written; fill in the other two. You need `MessageHeader.Parse(bytes)`, which reads a JSON header, `_header.ContentLength`, and `new Message(header, content)`.
+//
+// **Predict:** the network cuts a message just after its JSON header, and the content comes in the next `recv()`. What must the `Content` state do with the first feed?
+
+// ── cell 16 ──
+// (class MyDecoder is at the end of this file, where a file-based app wants its types)
+
+// The check feeds a stream of three messages (a search request, a small binary message, and one with empty content) to fresh copies of your decoder: all in one piece, cut in two at every byte, and in pieces of 1, 2, 3, 5 and 7 bytes. If a split goes wrong, it names the first one, says in which part of which message the cut fell, and shows the bytes on either side. It takes well under a second. (A `Step` that returns `true` without using any bytes or changing state would loop for ever: return `true` only after moving on.)
+
+// ── cell 17 ──
+display(AppProtocolExercise.CheckDecoder(() => new MyDecoder().Feed));
 
 // ## Clean up
 //
 // Stop the relay and every server this notebook started, so re-running it from the top starts fresh.
 
-// ── cell 13 ──
+// ── cell 18 ──
 relay.Stop();
 BackgroundServer.StopAll();
 Console.WriteLine($"servers still running: {BackgroundServer.Running.Count}");
@@ -256,3 +338,49 @@ static class NotebookDisplay
         return page.Append("</body>\n</html>\n").ToString();
     }
 }
+
+// ── the types the notebook's cells declare (a file-based app wants them after its statements) ──
+class Conn                                   // one connection's state, as in the tutorial's Message class
+{
+    public TracedSocket Sock;
+    public MessageDecoder Decoder = new();   // proto header → JSON header → content
+    public byte[] Outb = [];                 // response bytes still to send
+    public string Mask = "Read";             // what the loop waits for on this socket: Read, Write, or Closed
+    public Conn(TracedSocket sock) => Sock = sock;
+}
+
+class MyDecoder
+{
+    readonly List<byte> _buffer = new();          // bytes fed and not used yet
+    DecoderState _state = DecoderState.ProtoHeader;
+    int _headerLength;                            // known after the proto header
+    MessageHeader? _header;                       // known after the JSON header
+
+    public List<Message> Feed(byte[] received)    // what one recv() returned
+    {
+        _buffer.AddRange(received);
+        var messages = new List<Message>();
+        while (Step(messages)) { }                // one state after another, while the bytes they need are here
+        return messages;
+    }
+
+    bool Step(List<Message> messages)
+    {
+        switch (_state)
+        {
+            case DecoderState.ProtoHeader:
+                if (_buffer.Count < 2) return false;            // wait for more bytes
+                _headerLength = _buffer[0] << 8 | _buffer[1];   // big-endian
+                _buffer.RemoveRange(0, 2);
+                _state = DecoderState.JsonHeader;
+                return true;
+            case DecoderState.JsonHeader:
+                // your code: wait for _headerLength bytes, parse them, move on to Content
+                return false;
+            default:
+                // your code: wait for the content, add the message, start over at ProtoHeader
+                return false;
+        }
+    }
+}
+
