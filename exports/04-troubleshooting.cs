@@ -26,10 +26,11 @@ using SocketsNotebooks.Troubleshooting;
 // When a socket program misbehaves, the answers are in the operating system: which sockets exist, what state they are in, how many bytes wait in their buffers, and which error a call returned. This notebook looks at all of that live, from inside the notebook, instead of reading terminal output in a tutorial.
 //
 // **You will learn to**
-// - read a socket table like `netstat`/`ss` does, including the Recv-Q and Send-Q columns;
+// - read a socket table like `netstat`/`ss` does, including the Recv-Q and Send-Q columns, and find which process owns a socket;
 // - watch the buffers between two programs fill up when the reader stops reading, and drain when it starts again;
 // - make the common errors happen on purpose (refused, address in use, reset, timed out) and recognise them by their C#, errno and Python names;
-// - explain TIME_WAIT, half-close, blocking versus non-blocking calls, IPv4 versus IPv6, and byte order.
+// - explain TIME_WAIT, half-close, blocking versus non-blocking calls, IPv4 versus IPv6, which addresses reach a server, host names, and byte order;
+// - read a packet capture of one request, segment by segment.
 
 // ## 1. The socket table
 //
@@ -58,13 +59,35 @@ display(SocketTable.Format(SocketTable.Snapshot(silent.Port)));
 //
 // (For a LISTEN row, Linux uses Recv-Q for something else: the number of connections waiting for `accept()`.)
 
+// ### Which program holds that socket?
+//
+// `netstat -tan` lists sockets, not programs. `ss -tanp` and `lsof -i :PORT` add the owner, and on Linux they find it the same way: the kernel's socket table names each socket by an *inode* number, and each open file of a process is a link in `/proc/<pid>/fd/` which, for a socket, reads `socket:[inode]`. `SocketOwners.Find(port)` makes the same match (it sees every process when run as root, otherwise only your own).
+//
+// **Predict:** the silent server and its client both run inside this notebook. Which process owns the three sockets of the server's port?
+
+// ── cell 4 ──
+display($"this notebook's kernel is process {Environment.ProcessId}");
+display(SocketOwners.Format(SocketOwners.Find(silent.Port)));
+
+// All three belong to the kernel process itself (a `dotnet` process), each under a file descriptor number of its own: the listener, the accepted socket and the client's socket. A socket in TIME_WAIT has no owner left (its inode is 0), and a socket of another user's process shows none unless you are root, which is why `ss -p` and `lsof` often need `sudo`.
+//
+// Windows has no `/proc`; the same questions are answered by these commands (listed for reference, not run here):
+//
+// | question | Windows |
+// |---|---|
+// | every TCP socket and the PID that owns it | `netstat -ano -p tcp` |
+// | the same with each program's name | `netstat -abno` (in an administrator prompt) |
+// | one port's sockets as PowerShell objects, owner included (`OwningProcess`) | `Get-NetTCPConnection -LocalPort 65432` |
+// | which program a PID is | `Get-Process -Id 1234` or `tasklist /FI "PID eq 1234"` |
+// | all of it in a window | Resource Monitor (`resmon`), Network tab, *TCP Connections* |
+
 // ## 2. Full buffers
 //
 // What if the client keeps sending and the server keeps not reading? The kernel buffers on both sides are finite. `BufferFiller.Fill` connects to a fresh silent server, switches its socket to non-blocking, and calls `send()` with 64 KiB chunks until the OS answers *WouldBlock* (Python raises `BlockingIOError` there).
 //
 // **Predict:** how many bytes will the OS accept before it refuses: about one chunk, a few hundred KiB, or several MiB?
 
-// ── cell 4 ──
+// ── cell 5 ──
 var full = SilentServer.Start(trace, "full");
 var fill = BufferFiller.Fill(trace, full.EndPoint, chunkSize: 64 * 1024);
 display(TroubleshootingCharts.Sends(fill.Sends));
@@ -74,7 +97,7 @@ display($"{fill.Sends.Count(s => s.Accepted > 0)} send() calls took data, {fill.
 //
 // **Predict:** where are those bytes now: in the server's receive queue, or the client's send queue?
 
-// ── cell 5 ──
+// ── cell 6 ──
 var (recvQ, sendQ) = fill.QueueSizes();
 display(SocketTable.Format(fill.Queues()));
 display($"server Recv-Q {recvQ:N0} + client Send-Q {sendQ:N0} = {recvQ + sendQ:N0} of {fill.TotalSent:N0} bytes");
@@ -83,12 +106,12 @@ display($"server Recv-Q {recvQ:N0} + client Send-Q {sendQ:N0} = {recvQ + sendQ:N
 //
 // Now the server starts reading, 32 KiB per `recv()` with a short pause after each one, like a slow consumer. **Predict:** while it reads, which line falls: the server's Recv-Q, the client's Send-Q, or both?
 
-// ── cell 6 ──
+// ── cell 7 ──
 var samples = await fill.DrainAsync(full, bufferSize: 32 * 1024, pauseBetweenReads: TimeSpan.FromMilliseconds(2));
 display(TroubleshootingCharts.Drain(samples));
 display($"the server read {full.BytesRead:N0} bytes in {samples[^1].TimeMs:0} ms ({samples.Count} samples)");
 
-// The client's Send-Q falls steadily while the server's Recv-Q stays small the whole time: each `recv()` frees room in the server's buffer, the window opens, and the kernel refills it from the client's queue at once. Only at the end, with the client's queue empty, does the Recv-Q reach zero too; the speed of the whole drain is the speed of the reader.
+// The client's Send-Q (upper panel) falls steadily, and the bytes the server has read climb to the total. The server's Recv-Q (lower panel, on a scale of its own: drawn on the upper one it would be a line flat on zero) never rises above the roughly 128 KiB it started at; it dips each time a `recv()` takes 32 KiB, and the kernel refills it from the client's queue at once, because each read reopens the window. Only at the end, with the client's queue empty, does the Recv-Q reach zero too; the speed of the whole drain is the speed of the reader.
 
 // ## 3. Errors, on purpose
 //
@@ -96,38 +119,49 @@ display($"the server read {full.BytesRead:N0} bytes in {samples[^1].TimeMs:0} ms
 //
 // **Predict:** what happens when a client connects to a port where nothing is listening: does `Connect` wait, or fail at once?
 
-// ── cell 7 ──
+// ── cell 8 ──
 display(ErrorDemos.ConnectionRefused(trace));
 
 // It fails at once: the OS on the other end answers the connection request with a reset, because no socket listens on that port. "Connection refused" almost always means the server is not running, or host and port are wrong.
 //
 // **Predict:** can a second socket bind a port that a server is listening on if it sets `ReuseAddress` first?
 
-// ── cell 8 ──
+// ── cell 9 ──
 display(ErrorDemos.AddressInUse(trace));
 display(ErrorDemos.AddressInUse(trace, reuseAddress: true));
 
-// No: on Linux, sharing a port needs *both* sockets to opt in, and the running server did not. This is the error you get when you start the tutorial's server a second time while the first still runs.
+// No. And not because the running server forgot to opt in: .NET sets `SO_REUSEADDR` before every TCP bind on Unix (strace shows the call), so the listener had it. On Linux, `SO_REUSEADDR` never lets a second socket bind a port that has a listener; it only lets a new listener bind over old connections in TIME_WAIT (below). What .NET's `ReuseAddress` option adds on Linux is `SO_REUSEPORT`, and that is the option that lets two sockets listen on one port, if *both* set it. The running server had not. This is the error you get when you start the tutorial's server a second time while the first still runs.
+//
+// When both do opt in, the second bind succeeds, and something surprising follows. **Predict:** two listeners on one port, both with `ReuseAddress`; 100 clients connect. Which listener gets them?
+
+// ── cell 10 ──
+var shared = ReusePortDemo.Run(trace, connections: 100);
+display(SocketTable.Format(shared.Listeners));
+display($"{shared.Connections} connections to port {shared.Port}: the first listener accepted {shared.FirstListener}, the second {shared.SecondListener}");
+
+// Both, roughly half each (typically between 40 and 60 here; the split changes from run to run). The socket table shows two LISTEN rows for one address and port, and the kernel picked one of them for each new connection by a hash of the connection's addresses and ports. That is how servers such as nginx spread connections over worker processes on purpose. By accident, it is an old and a new version of your server answering clients at random.
 //
 // **Predict:** the server closes its socket with linger set to 0 seconds. Will the client's `recv()` return 0 (a normal end), or fail?
 
-// ── cell 9 ──
+// ── cell 11 ──
 display(ErrorDemos.ConnectionReset(trace));
 
-// It fails: with linger 0 the closing side discards its state and sends RST, not FIN. A reset means the other end aborted: it crashed, was killed, or closed while data was still unread.
+// It fails: with linger 0 the closing side discards its state and sends RST, not FIN. A reset means the connection was aborted rather than closed, and its usual causes are these: the peer closed while data it had not read was still in its receive buffer, or closed with linger 0 as here; you wrote to a connection the peer had already closed (its kernel answers with a RST, and a write after that fails with `EPIPE`, Python's `BrokenPipeError`); the peer's machine restarted and no longer knows the connection; or a firewall or NAT box in between dropped it.
+//
+// A peer that crashed or was killed usually does *not* reset the connection: its kernel closes its sockets with an ordinary FIN, so you read the end of the stream (`recv()` returns 0) and meet a RST or EPIPE only if you keep writing. (Measured on the machine this course was written on, with a process killed by SIGKILL: with nothing unread, the other side's `recv()` returned `b''`, its next `send()` went through and the one after that failed with `EPIPE`; when the killed process had 100 unread bytes, the other side's `recv()` failed with `ECONNRESET`.)
 //
 // This next cell waits 300 ms on purpose. **Predict:** what does a `recv()` with `ReceiveTimeout = 300` do when the peer never sends?
 
-// ── cell 10 ──
+// ── cell 12 ──
 display(ErrorDemos.TimedOut(trace, timeoutMs: 300));
 
-// It gives up after the timeout with `TimedOut`, which is Python's `socket.timeout` (called `TimeoutError` since Python 3.10). The connection itself is still fine; only that one call ran out of time.
+// It gives up after the timeout with `TimedOut`, but look at the Errno line: the kernel said `EAGAIN` ("try again"), not `ETIMEDOUT`. A receive timeout (`SO_RCVTIMEO`, what `ReceiveTimeout` sets) running out is reported as EAGAIN, and .NET turns it into `SocketError.TimedOut` itself (its message even reads "Connection timed out"). Python's `settimeout()` raises `TimeoutError('timed out')` (called `socket.timeout` before Python 3.10) with no errno at all, because Python waits with `poll()` instead. `ETIMEDOUT` (110) is a different event: the kernel giving up on the peer, when a `connect()` gets no answer or an open connection's retransmissions or keepalive probes go unanswered. Here the connection itself is still fine; only that one call ran out of time.
 //
 // ### TIME_WAIT
 //
 // The side that closes a connection first keeps a record of it for a while (about a minute on Linux) in the state TIME_WAIT, so that late packets of the old connection cannot be confused with a new one on the same ports. **Predict:** the server closes first; can a new server bind the same port straight away?
 
-// ── cell 11 ──
+// ── cell 13 ──
 var timeWait = TimeWaitDemo.Run(trace);
 display(SocketTable.Format(timeWait.Rows));
 display(timeWait.Rebind);
@@ -136,43 +170,72 @@ display(timeWait.Rebind);
 //
 // ### Reference: one error, three names
 
-// ── cell 12 ──
+// ── cell 14 ──
 display(SocketErrorReference.Table);
 
-// Each line reads C# ↔ errno ↔ Python; open a line for what the error means. The errno numbers are Linux's; other systems number some of them differently, but the names are the same everywhere.
+// Each line reads C# ↔ errno ↔ Python; open a line for what the error means (the TimedOut line keeps the two kinds of timeout apart). The errno numbers are Linux's; other systems number some of them differently, but the names are the same everywhere.
 //
 // ## 4. Reference corner
 //
-// **IPv4 and IPv6.** A socket has one address family. An IPv6 socket in *dual mode* also accepts IPv4 clients, which it sees as IPv4-mapped addresses (`::ffff:127.0.0.1`). **Predict:** how will the dual-mode listener see an IPv4 client's address?
+// **IPv4 and IPv6.** A socket has one address family. An IPv6 socket can serve IPv4 clients too, if its `IPV6_V6ONLY` option is off; .NET switches it *on* for every IPv6 socket it creates (whatever the system's default) and off when you set `DualMode = true`. **Predict:** a dual-mode socket bound to `[::]` (every address, both families) and a plain IPv6 socket bound to `[::1]`: which of them can a client reach through `127.0.0.1`, and how will the dual-mode one see that client's address?
 
-// ── cell 13 ──
-var v6 = TracedSocket.Tcp(trace, Side.Server, AddressFamily.InterNetworkV6);
-v6.Bind(IPAddress.IPv6Loopback, 0);
-v6.Listen();
+// ── cell 15 ──
 var dual = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
-dual.Bind(new IPEndPoint(IPAddress.Loopback.MapToIPv6(), 0));
+dual.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));          // [::]: every address of this machine, both families
 dual.Listen();
-var v4client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-v4client.Connect(IPAddress.Loopback, ((IPEndPoint)dual.LocalEndPoint).Port);
-var seen = dual.Accept();
-display($"IPv6-only listener: {v6.LocalEndPoint}; dual-mode listener saw the IPv4 client as {seen.RemoteEndPoint}");
-var rows = SocketTable.Snapshot(v6.LocalEndPoint.Port).Concat(SocketTable.Snapshot(((IPEndPoint)dual.LocalEndPoint).Port)).ToList();
-foreach (var s in new[] { seen, v4client, dual }) s.Close();
-v6.Close();
-display(SocketTable.Format(rows));
+var v6only = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+v6only.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));   // [::1], DualMode left off
+v6only.Listen();
+string Try(Socket listener, IPAddress address)
+{
+    var client = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+    try { client.Connect(address, ((IPEndPoint)listener.LocalEndPoint!).Port); using var seen = listener.Accept(); return $"connected, seen as {seen.RemoteEndPoint}"; }
+    catch (SocketException e) { return e.SocketErrorCode.ToString(); }
+    finally { client.Close(); }
+}
+display($"DualMode on [::]:    127.0.0.1 → {Try(dual, IPAddress.Loopback)};  ::1 → {Try(dual, IPAddress.IPv6Loopback)}");
+display($"IPv6 only on [::1]:  127.0.0.1 → {Try(v6only, IPAddress.Loopback)};  ::1 → {Try(v6only, IPAddress.IPv6Loopback)}");
+dual.Close(); v6only.Close();
 
-// The IPv4 client's address arrives wrapped as `[::ffff:127.0.0.1]`, and the kernel lists that connection in its IPv6 table (`tcp6`). The dual-mode listener here is bound to the mapped loopback address, so it stays reachable from this machine only.
+// One dual-mode socket served both families: the IPv4 client arrived wrapped as `[::ffff:127.0.0.1]` (an IPv4-mapped IPv6 address), the IPv6 client as `[::1]`. The socket without `DualMode` refused `127.0.0.1`. Binding a mapped address such as `::ffff:127.0.0.1` is not dual stack: such a socket serves IPv4 clients only. And `[::]` means every address of the machine, so for the moment it was open the dual-mode socket could be reached from other machines too.
 //
-// **Host names.** `localhost` is a name, and a name can resolve to several addresses. **Predict:** one address or two?
+// **Which addresses reach a server.** A server bound to `127.0.0.1` can be reached only through that address; one bound to `0.0.0.0` through every IPv4 address the machine has, including the ones other machines use. `BindReachability.Run()` starts one of each and connects to both from every IPv4 address of this machine (such connections stay inside the machine). **Predict:** through the machine's network address, which of the two servers answers?
 
-// ── cell 14 ──
-display(Dns.GetHostAddresses("localhost").Select(a => new { Address = a.ToString(), Family = a.AddressFamily.ToString() }));
+// ── cell 16 ──
+display(BindReachability.Format(BindReachability.Run()));
 
-// Often both `127.0.0.1` and `::1` (it depends on the machine's hosts file). A server that binds "localhost" may end up on either family and a client may try the other, so servers in this course bind a numeric address such as `127.0.0.1`.
+// Loopback reached both. The machine's network address (on the machine this course was written on, `192.0.2.2` on `eth0`; yours will differ) reached only the server on `0.0.0.0`; the one on `127.0.0.1` refused it, because nobody listens on that address and port. That is the usual "it works here, but nobody else can connect" puzzle. The reverse mistake is quieter: a test server on `0.0.0.0` is open to the whole network.
+//
+// **Host names.** A name can stand for several addresses, of both families, and which ones depends on the machine's hosts file and DNS. **Predict:** how many addresses does `localhost` have here, and how many does this machine's own name have?
+
+// ── cell 17 ──
+string machine = Dns.GetHostName();
+string Family(IPAddress a) => a.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+foreach (var name in new[] { "localhost", machine })
+    Console.WriteLine($"{name}: {string.Join(", ", Dns.GetHostAddresses(name).Select(a => $"{a} ({Family(a)})"))}");
+
+// On the machine this course was written on, `localhost` has only `127.0.0.1` (its `/etc/hosts` has no `::1` line), while many desktops list `::1` first and `127.0.0.1` second; the machine's own name stands for all of its addresses, IPv4 and IPv6. `Connect(host, port)` takes a name and tries its addresses in turn, each on a fresh socket, until one answers. The loop below does the same by hand, against a server that listens on `127.0.0.1` only, like every server in this course. **Predict:** which of the machine name's addresses will connect?
+
+// ── cell 18 ──
+var named = SilentServer.Start(trace, "named");                  // listens on 127.0.0.1 only
+foreach (var address in Dns.GetHostAddresses(machine))
+    Console.WriteLine($"{address,-30} {BindReachability.TryConnect(address, named.Port)}");
+var byName = new Socket(SocketType.Stream, ProtocolType.Tcp);      // IPv6 in dual mode: either family
+try
+{
+    byName.Connect(machine, named.Port);                           // the name: every address in turn
+    Console.WriteLine($"Connect(\"{machine}\", {named.Port}) → connected to {byName.RemoteEndPoint}");
+}
+catch (SocketException e) { Console.WriteLine($"Connect(\"{machine}\", {named.Port}) → {e.SocketErrorCode}: no address answered"); }
+byName.Close();
+
+// Only `127.0.0.1` connected; the machine's other addresses were refused, because the server listens on loopback only. `Connect(host, port)` tries the addresses in the resolver's order, one `connect()` each on a fresh socket (strace shows them), and keeps the first that answers; here that was the very first. (Measured with a server listening on the machine's network address only: the call was refused on `127.0.0.1`, then connected on the next address.) (Where the machine's name resolves to `127.0.1.1`, as on many Debian and Ubuntu systems, that address is refused too: it is a loopback address, but not the one the server is bound to.)
+//
+// The same order makes a host name a trap in `bind()`. A socket binds *one* address, so `bind(("localhost", port))` in Python, or binding the first of `Dns.GetHostAddresses(name)`, takes whichever address the resolver gives first: `127.0.0.1` on one machine, `::1` on another, a network address on a third. Clients that resolve the name to another of its addresses are refused. That is why the servers in this course bind a number, `127.0.0.1`.
 //
 // **Blocking, non-blocking, timeouts.** Three ways to wait for data that is not coming, on one quiet connection. This cell waits about 400 ms. **Predict:** which one returns immediately?
 
-// ── cell 15 ──
+// ── cell 19 ──
 var quietServer = SilentServer.Start(trace, "quiet");
 var quiet = TracedSocket.Tcp(trace, Side.Client);
 quiet.Connect(quietServer.EndPoint);
@@ -188,18 +251,18 @@ bool readable = quiet.Socket.Poll(TimeSpan.FromMilliseconds(200), SelectMode.Sel
 modes.Add($"Poll(200 ms, SelectRead): readable = {readable} after {clock.ElapsedMilliseconds} ms");
 display(string.Join("\n", modes));
 
-// The non-blocking call fails at once with WouldBlock; the blocking one waits for its timeout; `Poll` (like `select()`) waits without reading and just says whether a read would succeed. Event loops such as section 2's combine the last two: wait in `select()`, then make calls that cannot block.
+// The non-blocking call fails at once with WouldBlock; the blocking one waits for its timeout; `Poll` (like `select()`) waits without reading and just says whether a read would succeed. Event loops such as notebook 02's combine the last two: wait in `select()`, then make calls that cannot block.
 //
 // **Half-close.** `Shutdown(SocketShutdown.Send)` says "I have nothing more to send" while keeping the connection open for the answer. **Predict:** after the client's shutdown, can the server still send to it?
 
-// ── cell 16 ──
+// ── cell 20 ──
 display(HalfClose.Run(trace));
 
 // Yes: the server's last `recv()` returned 0 (the client's FIN), and its answer still reached the client. A FIN closes one direction only; `Close()` ends both.
 //
-// **Byte order.** Numbers on the wire are big-endian ("network order"); most CPUs store them little-endian. Section 3's header starts with a 2-byte length. **Predict:** how does the length 300 look in memory, and on the wire?
+// **Byte order.** Numbers on the wire are big-endian ("network order"); most CPUs store them little-endian. Notebook 03's header starts with a 2-byte length. **Predict:** how does the length 300 look in memory, and on the wire?
 
-// ── cell 17 ──
+// ── cell 21 ──
 ushort headerLength = 300;
 var onTheWire = new byte[2];
 BinaryPrimitives.WriteUInt16BigEndian(onTheWire, headerLength);
@@ -212,11 +275,11 @@ display(new
     ReadBack = BinaryPrimitives.ReadUInt16BigEndian(onTheWire),
 });
 
-// 300 is `0x012C`: a little-endian machine keeps it as `b',\x01'` (low byte first) while the wire carries `b'\x01,'`. `BinaryPrimitives` says the byte order in the method's name, which is why section 3 uses it rather than `IPAddress.HostToNetworkOrder`.
+// 300 is `0x012C`: a little-endian machine keeps it as `b',\x01'` (low byte first) while the wire carries `b'\x01,'`. `BinaryPrimitives` says the byte order in the method's name, which is why notebook 03 uses it rather than `IPAddress.HostToNetworkOrder`.
 //
 // **Ping.** `ping` uses ICMP, not TCP, and some machines (containers, locked-down hosts) do not allow it; this cell reports that instead of failing. **Predict:** how long does a round trip to 127.0.0.1 take?
 
-// ── cell 18 ──
+// ── cell 22 ──
 string pingResult;
 try
 {
@@ -232,20 +295,28 @@ display(pingResult);
 
 // Loopback answers typically in well under a millisecond. A ping that works only tells you the host is reachable; it says nothing about whether a program listens on your port (that is what "connection refused" tells you).
 //
-// **Packet captures.** To see the actual segments (SYN, FIN, RST, window sizes), capture the loopback interface while a demo runs, in a terminal; it needs privileges, so the notebook does not do it:
+// **Packet captures.** To see the actual segments (SYN, FIN, RST, window sizes), capture the loopback interface while a demo runs, in a terminal; it needs privileges, so the notebook does not capture live:
 //
 // ```bash
 // sudo tcpdump -i lo -nn 'tcp port 65432'          # one line per segment: flags [S], [F.], [R], win ...
+// sudo tcpdump -i lo -w echo.pcap 'tcp port 65432' # or save them to a file Wireshark opens
 // tshark -i lo -f 'tcp port 65432'                 # the same through Wireshark's decoder
 // ```
 //
-// Run `sockets echo-server` and `sockets echo-client` in two more terminals and watch the handshake, the data, and the two FINs go by.
+// The course comes with one such file, recorded once on Linux: `sockets echo-client` sending `Hello, world` to `sockets echo-server` on port 65432, captured on the loopback interface with a raw packet socket (what `tcpdump -i lo -w` uses underneath; loopback shows every frame twice, and only one copy was kept, as tcpdump does). It is `lib/SocketsNotebooks/Troubleshooting/echo-65432.pcap`, so Wireshark can open it too; `PacketCapture.EchoExchange()` reads it here. **Predict:** how many segments do one 12-byte request and its echo take, with the handshake and the goodbye?
+
+// ── cell 23 ──
+display(TroubleshootingCharts.Segments(PacketCapture.EchoExchange(), "sockets echo-client ↔ sockets echo-server on 127.0.0.1:65432, as captured"));
+
+// Ten. Three for the handshake (SYN, SYN-ACK, ACK); the request (`PSH, ACK`, 12 bytes) and the server's acknowledgement; the echo and the client's acknowledgement; then a FIN from each side and a last ACK. Sequence numbers count bytes from each side's SYN, which takes number 0: the request is bytes 1 to 12, so the server acknowledges 13, and each FIN takes a number of its own, which is why the last ACK says 14. The window is how much more the sender could receive at that moment; the 16-bit field in the segment holds only 64, in units of the window scale its SYN announced, and the table multiplies it out as Wireshark does. Every one of these segments went by while the programs made the handful of calls notebook 01 traced: the handshake inside `connect()`/`accept()`, the acknowledgements and FINs without any call at all.
+//
+// Run `sockets echo-server` and `sockets echo-client` in two more terminals with `tcpdump` running, and watch the same segments go by live.
 
 // ## Try this: a client that half-closes
 //
 // `ReadToEndServer` answers only when a request is complete, and it knows the request is complete when `recv()` returns 0. The client below sends its request and then waits for the answer... and the server waits for more of the request. Add **one call** so that both sides can finish. (The check waits at most a second.)
 
-// ── cell 19 ──
+// ── cell 24 ──
 string AskAndWait(IPEndPoint server, string request)
 {
     var socket = TracedSocket.Tcp(new Trace(), Side.Client);
@@ -262,14 +333,14 @@ string AskAndWait(IPEndPoint server, string request)
 
 // Run the check: it starts a `ReadToEndServer`, calls your `AskAndWait`, and says whether the answer came back.
 
-// ── cell 20 ──
+// ── cell 25 ──
 display(TroubleshootingExercises.CheckHalfCloseClient(AskAndWait));
 
 // ## Clean up
 //
 // Close the clients and stop every server this notebook started, so running it again from the top starts fresh.
 
-// ── cell 21 ──
+// ── cell 26 ──
 fill.Dispose();
 client.Close();
 quiet.Close();
