@@ -17,6 +17,7 @@ using SocketsNotebooks.Charts;
 using SocketsNotebooks.Hosting;
 using SocketsNotebooks.PubSub;
 using SocketsNotebooks.Tracing;
+using SocketsNotebooks.Troubleshooting;
 
 // # 05 · Publish/subscribe: one message, many readers
 //
@@ -24,7 +25,7 @@ using SocketsNotebooks.Tracing;
 //
 // **You will learn**
 // - what publish/subscribe decouples, and how it differs from the request/response exchange of notebook 03;
-// - how a broker carries *many* messages per connection with the section 3 framing, and filters them by topic prefix;
+// - how a broker carries *many* messages per connection with notebook 03's framing, and filters them by topic prefix;
 // - the weather example: a station publishing `<zipcode> <temperature> <humidity>` and subscribers that average one city;
 // - why every subscriber needs a **bounded** queue in the broker, and what happens to a subscriber that stops reading.
 
@@ -135,12 +136,13 @@ display(new[] { await WeatherReport.AverageAsync(nyc, 50, timeout), await Weathe
 //
 // Copying one message to many readers raises a question request/response never had: what if one reader is slow? The broker must not wait for it — that would slow every other subscriber down to its pace. It can hold messages for it in that subscriber's queue, but a queue without a limit lets one stuck client eat all of the broker's memory. So the queue is **bounded** (here `MaxQueuedMessages = 500`), and a subscriber that reaches the limit is disconnected with a reason — Redis calls this the *client output buffer limit*.
 //
-// The run below starts a fresh broker, three subscribers that read and one that reads its acknowledgement and then stops reading. The kernel's buffers are made small (4 KiB) so they fill in milliseconds instead of hiding the effect — notebook 04 showed how much they can hold. A publisher sends 2,000 ticks in batches of 50, every 10 ms (this cell takes about half a second).
+// The run below starts a fresh broker, three subscribers that read and one that reads its acknowledgement and then stops reading. A publisher sends 2,000 ticks in batches of 50, every 10 ms (this cell takes about half a second). Between the broker's queue and the slow subscriber's program there are two kernel buffers: the broker's send buffer and the subscriber's receive buffer. Both are asked to be small, 4 KiB, so they fill in milliseconds instead of hiding the effect (notebook 04 showed how much default buffers hold). Linux doubles what is asked, to 8 KiB, and lets about three quarters of that hold data, so each holds about 6 KiB of ticks. One tick, framed, is about 128 bytes on the wire (the cell prints the exact size).
 //
-// **Predict:** the slow subscriber's line in the chart will go flat long before the limit of 500. Why, and at roughly how many messages?
+// **Predict:** the slow subscriber's line in the chart will go flat long before the limit of 500. At roughly how many messages?
 
 // ── cell 7 ──
 var ticker = Broker.Start(trace, new BrokerOptions { MaxQueuedMessages = 500, SendBufferSize = 4096 }, "ticker");
+display($"one tick on the wire: {PubSubCommand.Delivery("ticks", "tick 1000").ToBytes().Length} bytes");
 var readers = new List<Subscriber>();
 for (int i = 0; i < 3; i++) { readers.Add(await Subscriber.ConnectAsync(ticker.EndPoint, trace)); await readers[^1].SubscribeAsync("ticks"); }
 var slow = await Subscriber.ConnectAsync(ticker.EndPoint, trace, new SubscriberOptions { Slow = true, ReceiveBufferSize = 4096 });
@@ -155,7 +157,7 @@ await Task.WhenAll(readers.Select(r => r.WaitForCountAsync(2000, TimeSpan.FromSe
 var names = new Dictionary<int, string> { [slow.Conn] = "slow" };
 display(PubSubCharts.Delivered(ticker.Subscribers, "2,000 ticks to four subscribers, one of which stopped reading", names));
 
-// The three readers' lines lie on top of each other and climb steadily to 2,000: they kept their rate the whole time. The slow subscriber's line rose for a short while — the messages that fitted into the two kernel buffers between the broker and it — then went flat and ended in a red ✕: the broker cut it off and carried on. What filled up in between is in the next chart.
+// The three readers' lines are identical, so they are drawn as nested stripes, each thinner than the one under it, and they climb steadily to 2,000: the readers kept their rate the whole time. The slow subscriber's line rose for a short while, to about 96 messages (typical here): the two kernel buffers' 6 KiB each, 12 KiB in all, divided by about 128 bytes a tick. Then it went flat and ended in a red ✕: the broker cut it off and carried on. What filled up in between is in the next chart.
 
 // ── cell 8 ──
 display(PubSubCharts.Queues(ticker.Subscribers, limit: ticker.Options.MaxQueuedMessages, names: names));
@@ -166,13 +168,19 @@ display(PubSubCharts.Queues(ticker.Subscribers, limit: ticker.Options.MaxQueuedM
 foreach (var closed in ticker.Closed) { Console.WriteLine($"conn {closed.Conn}: {closed.Reason}: {closed.Detail}"); }
 foreach (var e in trace.Table(conn: slow.Conn).Where(e => e.Kind is TraceKind.Error or TraceKind.Close)) { Console.WriteLine($"trace #{e.Seq}, {e.Side} conn {e.Conn}: {e.Kind} ({e.Note})"); }
 
-// The slow client does not know yet: it is not reading, so the broker's FIN waits unread in its buffer. Only when it reads again does it find the queued ticks and then the end of the connection. In a real system this is the moment to reconnect and resynchronise — messages published while it was cut off are gone.
+// The slow client does not know yet: it is not reading. And the broker's FIN has not reached it either: a FIN travels in order behind the data, and the ticks in front of it cannot move while the client's receive window is zero. **Predict:** in the socket table, in what state is the broker's end of that connection, and where are the unread bytes?
+
+// ── cell 10 ──
+// Only the connection whose queues are not empty: the slow subscriber's.
+display(SocketTable.Format(SocketTable.Snapshot(ticker.Port).Where(r => r.RecvQ > 0 || r.SendQ > 0)));
+
+// The client's end is still ESTABLISHED, with its receive buffer full (Recv-Q, typically 6,144 bytes here). The broker's end is in FIN_WAIT1: its program has closed the socket, and its Send-Q is the same number of bytes of ticks plus 1, the sequence number the queued FIN takes. The broker's program is done with it, but the kernel keeps the socket (an *orphan*) while it waits for the window to open. If the client reads again, it gets the ticks in its buffer, then the ones still in the broker's send buffer, then the FIN: the end of the stream. If it never reads, the broker's kernel gives up on the orphan after a while and resets the connection (measured on the machine this course was written on, with a reader that never read: after about five and a half minutes), and the client's next reads return the bytes already in its buffer and then `ConnectionReset`, never the FIN. Either way, this is the moment to reconnect and resynchronise: messages published while it was cut off are gone.
 //
 // ## How fast does it fan out?
 //
 // **Predict:** one publish to 100 subscribers is 100 deliveries. How many deliveries per second can one broker thread make on this machine?
 
-// ── cell 10 ──
+// ── cell 11 ──
 var fan = Broker.Start(trace, name: "fan-out");
 var hundred = new List<Subscriber>();
 for (int i = 0; i < 100; i++) { hundred.Add(await Subscriber.ConnectAsync(fan.EndPoint, trace, new SubscriberOptions { KeepMessages = false })); }
@@ -184,27 +192,27 @@ await Task.WhenAll(hundred.Select(s => s.WaitForCountAsync(400, TimeSpan.FromSec
 watch.Stop();
 Console.WriteLine($"{fan.FannedOut:N0} deliveries in {watch.Elapsed.TotalMilliseconds:N0} ms: {fan.FannedOut / watch.Elapsed.TotalSeconds:N0} per second");
 
-// Every one of the 100 subscribers got all 400 headlines; the rate printed is for this machine, with every socket call traced, and is typically a hundred thousand deliveries per second or more. For a longer, untraced-by-you measurement run `sockets bench pubsub --subscribers 100 --messages 20000` in a terminal.
+// Every one of the 100 subscribers got all 400 headlines; the rate printed is for this machine, with every socket call traced, and is typically several tens of thousands of deliveries per second or more (the machine this course was written on has 2 cores, shared with other work). For a longer, untraced-by-you measurement run `sockets bench pubsub --subscribers 100 --messages 20000` in a terminal.
 //
 // ## Try this: only downtown
 //
 // The exercise: receive **every** update for the two downtown zipcodes `10001` and `10003` — and nothing from any other zipcode (the station also reports from `10010`, `10021`, `11201`, `20001`, `60601` and `94103`). Edit the list of prefixes below and run the cell; it subscribes, lets the station publish 200 updates and collects what arrived. Can you do it with a single prefix?
 
-// ── cell 11 ──
+// ── cell 12 ──
 var myPrefixes = new[] { "100" };   // ← edit me
 var attempt = await PubSubExercises.TryFilterAsync(broker.EndPoint, myPrefixes, trace);
 Console.WriteLine(attempt);
 
 // Check your answer:
 
-// ── cell 12 ──
+// ── cell 13 ──
 display(PubSubExercises.CheckDowntownFilter(attempt));
 
 // ## Clean up
 //
 // Close the clients, then stop the three brokers, so re-running the notebook from the top starts fresh.
 
-// ── cell 13 ──
+// ── cell 14 ──
 foreach (var s in new[] { newYork, chelsea, nyc, sf, slow }.Concat(readers).Concat(hundred)) { s.Close(); }
 station.Close(); clock.Close(); newsroom.Close();
 broker.Stop(); ticker.Stop(); fan.Stop();
