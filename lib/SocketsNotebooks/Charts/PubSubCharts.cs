@@ -6,7 +6,7 @@ using static SocketsNotebooks.Charts.PlotlyParts;
 namespace SocketsNotebooks.Charts;
 
 /// <summary>
-/// Charts for section 5, drawn from the <see cref="Broker"/>'s per-subscriber samples: messages
+/// Charts for notebook 05, drawn from the <see cref="Broker"/>'s per-subscriber samples: messages
 /// delivered over time (one line per subscriber; a slow one flattens and is cut off while the
 /// others keep climbing), and how full each outgoing queue was against the limit.
 /// </summary>

@@ -135,7 +135,7 @@ public static class TroubleshootingCharts
         return line;
     }
 
-    // Section 4's charts keep plotly's own top and bottom margins (100 and 80, not BaseLayout's 60) for
+    // Notebook 04's charts keep plotly's own top and bottom margins (100 and 80, not BaseLayout's 60) for
     // the legend, whose names are long, so it sits under the plot.
     private static JsonObject WithLegendBelow(JsonObject layout)
     {

@@ -5,7 +5,7 @@ using SocketsNotebooks.AppProtocol;
 namespace SocketsNotebooks.PubSub;
 
 /// <summary>
-/// One pub/sub command, carried as the UTF-8 text content of one section 3 <see cref="AppProtocol.Message"/>:
+/// One pub/sub command, carried as the UTF-8 text content of one notebook-03 <see cref="AppProtocol.Message"/>:
 /// <c>subscribe 100</c>, <c>publish 10001 23 45</c>, <c>message 10001 23 45</c>. The framing (2-byte length,
 /// JSON header, content) already tells where a command ends, so the text needs no terminator and a
 /// payload may hold spaces; only a topic may not.
@@ -144,7 +144,7 @@ public sealed record PubSubCommand(PubSubVerb Verb, string Topic = "", string Pa
         _ => $"{Word(Verb)} {Topic} {Payload}",
     };
 
-    /// <summary>The command framed as a section 3 message (text/plain, utf-8).</summary>
+    /// <summary>The command framed as a notebook-03 message (text/plain, utf-8).</summary>
     public AppProtocol.Message ToMessage() => AppProtocol.Message.Text(ToText(), ContentType);
 
     /// <summary>The framed message as it goes on the wire.</summary>
