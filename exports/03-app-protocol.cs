@@ -16,6 +16,7 @@ using System.Net;
 using SocketsNotebooks.AppProtocol;
 using SocketsNotebooks.Charts;
 using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Network;
 using SocketsNotebooks.Tracing;
 
 // # 03 · An application protocol: messages on a byte stream

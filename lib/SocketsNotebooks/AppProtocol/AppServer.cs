@@ -1,7 +1,6 @@
-using Stopwatch = System.Diagnostics.Stopwatch;
-using SocketsNotebooks.Hosting;
-using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
+using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace SocketsNotebooks.AppProtocol;
 

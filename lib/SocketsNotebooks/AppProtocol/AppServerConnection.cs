@@ -1,5 +1,4 @@
-using SocketsNotebooks.Hosting;
-using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.AppProtocol;
@@ -48,14 +47,14 @@ internal sealed class AppServerConnection : SelectorConnection
     /// </summary>
     public CloseReason? ProcessEvents(SelectorEvents mask, Span<byte> receiveBuffer, long nowMs)
     {
-        // Hosting.CloseReason: inside this class a bare CloseReason is the inherited property.
+        // Tracing.CloseReason: inside this class a bare CloseReason is the inherited property.
         if ((mask & SelectorEvents.Read) != 0 && !Read(receiveBuffer, nowMs))
         {
-            return Hosting.CloseReason.PeerClosed;
+            return Tracing.CloseReason.PeerClosed;
         }
         if ((mask & SelectorEvents.Write) != 0 && Write(nowMs))
         {
-            return Hosting.CloseReason.Answered;
+            return Tracing.CloseReason.Answered;
         }
         return null;
     }

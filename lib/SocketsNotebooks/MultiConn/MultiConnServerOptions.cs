@@ -1,4 +1,5 @@
 using System.Net;
+using SocketsNotebooks.Selectors;
 
 namespace SocketsNotebooks.MultiConn;
 

@@ -1,3 +1,4 @@
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.MultiConn;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using SocketsNotebooks.AppProtocol;
-using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.PubSub;
 

@@ -1,6 +1,5 @@
 using SocketsNotebooks.AppProtocol;
-using SocketsNotebooks.Hosting;
-using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.PubSub;

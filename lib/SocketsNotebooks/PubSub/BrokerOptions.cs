@@ -1,6 +1,6 @@
 using System.Net;
 using SocketsNotebooks.AppProtocol;
-using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.PubSub;
 

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using SocketsNotebooks.Hosting;
 using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Network;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 using Xunit.Abstractions;
 

@@ -1,7 +1,6 @@
 using SocketsNotebooks.AppProtocol;
-using SocketsNotebooks.Hosting;
-using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.PubSub;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 using Xunit.Abstractions;
 using Trace = SocketsNotebooks.Tracing.Trace;

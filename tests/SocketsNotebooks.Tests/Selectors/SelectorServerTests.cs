@@ -2,12 +2,11 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using SocketsNotebooks.Hosting;
-using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 using Trace = SocketsNotebooks.Tracing.Trace;
 
-namespace SocketsNotebooks.Tests.MultiConn;
+namespace SocketsNotebooks.Tests.Selectors;
 
 public sealed class SelectorServerTests
 {

@@ -1,4 +1,4 @@
-namespace SocketsNotebooks.Hosting;
+namespace SocketsNotebooks.Tracing;
 
 /// <summary>
 /// Why a server or client of this course closed one connection: the echo loop of section 2, the
