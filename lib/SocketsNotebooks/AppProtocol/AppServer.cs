@@ -28,7 +28,7 @@ public sealed class AppServer : SelectorServer
     private int _answered;
 
     private AppServer(string name, Trace trace, AppServerOptions options)
-        : base(name, trace, options.Log)
+        : base(name, trace, options.Log, options.TimeProvider)
     {
         Options = options;
         App = options.App ?? new SearchApp();
@@ -112,6 +112,32 @@ public sealed class AppServer : SelectorServer
 
     /// <inheritdoc/>
     protected override TimeSpan? SelectTimeout => Limits.IdleTimeout < s_tick ? Limits.IdleTimeout : s_tick;
+
+    /// <summary>One search and one binary request, decoded, answered and logged, before the first accept.</summary>
+    protected override void WarmUp()
+    {
+        var app = new SearchApp();
+        Message[] requests =
+        [
+            Message.Json(new System.Text.Json.Nodes.JsonObject { ["action"] = "search", ["value"] = "🐶" }),
+            Message.Binary("warm-up"u8),
+        ];
+        foreach (var request in requests)
+        {
+            var decoded = MessageDecoder.DecodeAll(request.ToBytes(), Limits)[0];
+            _ = decoded.IsJson ? PythonRepr.Of(decoded.ContentJson()) : decoded.ContentRepr;
+            _ = PythonBytes.Repr(app.Respond(decoded).ToBytes());
+        }
+        try
+        {
+            // The error path too: a broken header's message comes from System.Text.Json's resources.
+            MessageDecoder.DecodeAll(MessageEncoder.Frame("{"), Limits);
+        }
+        catch (ProtocolException)
+        {
+            // Expected: that was the point.
+        }
+    }
 
     internal void RecordAnatomy(RecvAnatomy row)
     {

@@ -29,4 +29,7 @@ public sealed record AppServerOptions
 
     /// <summary>Receives the tutorial's log lines (<c>Accepted connection from ...</c>); the CLI prints them.</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>The clock its deadlines are measured on (null = the system's); a test passes a fake one and moves it by hand.</summary>
+    public TimeProvider? TimeProvider { get; init; }
 }

@@ -52,4 +52,7 @@ public sealed record MultiConnServerOptions
     /// these, a notebook leaves it null and reads the trace instead.
     /// </summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>The clock its deadlines are measured on (null = the system's); a test passes a fake one and moves it by hand.</summary>
+    public TimeProvider? TimeProvider { get; init; }
 }

@@ -40,7 +40,7 @@ public sealed partial class Broker : SelectorServer
     private long _fannedOut;
 
     private Broker(string name, Trace trace, BrokerOptions options)
-        : base(name, trace, options.Log)
+        : base(name, trace, options.Log, options.TimeProvider)
     {
         Options = options;
         _receiveBuffer = new byte[options.ReceiveSize];
@@ -196,6 +196,29 @@ public sealed partial class Broker : SelectorServer
                     _subscriberHistory.RemoveAt(gone);
                 }
             }
+        }
+    }
+
+    /// <summary>Each command the broker reads or writes, encoded and decoded once before the first accept.</summary>
+    protected override void WarmUp()
+    {
+        PubSubCommand[] commands =
+        [
+            PubSubCommand.Subscribe("warm-up"), PubSubCommand.Publish("warm-up", "payload"), new(PubSubVerb.Ping),
+            PubSubCommand.Acknowledge(PubSubVerb.Subscribe, "warm-up", 1), PubSubCommand.Delivery("warm-up", "payload"),
+        ];
+        foreach (var command in commands)
+        {
+            var decoded = MessageDecoder.DecodeAll(command.ToBytes(), Options.Limits)[0];
+            _ = PubSubCommand.TryParse(decoded, out _, out _);
+        }
+        try
+        {
+            MessageDecoder.DecodeAll(MessageEncoder.Frame("{"), Options.Limits);
+        }
+        catch (ProtocolException)
+        {
+            // Expected: the error path's messages are loaded too.
         }
     }
 

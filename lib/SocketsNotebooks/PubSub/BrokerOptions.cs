@@ -53,4 +53,7 @@ public sealed record BrokerOptions
 
     /// <summary>Called with a line for each connection opened or closed; runs on the loop's thread (the CLI prints these).</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>The clock its deadlines are measured on (null = the system's); a test passes a fake one and moves it by hand.</summary>
+    public TimeProvider? TimeProvider { get; init; }
 }
