@@ -1,6 +1,5 @@
 using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
-using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace SocketsNotebooks.AppProtocol;
 
@@ -19,7 +18,7 @@ public sealed class AppServer : SelectorServer
     private const int MaxAnatomyRows = 100_000;
 
     private readonly byte[] _receiveBuffer;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly long _started;
     private readonly object _gate = new();
     private readonly List<RecvAnatomy> _anatomy = [];
     // The newest Options.MaxClosedRecords closures; older ones fall off the front.
@@ -33,7 +32,11 @@ public sealed class AppServer : SelectorServer
         Options = options;
         App = options.App ?? new SearchApp();
         _receiveBuffer = new byte[options.ReceiveSize];
+        _started = Time.GetTimestamp();
     }
+
+    // Milliseconds on the server's clock (Options.TimeProvider), which every deadline is measured on.
+    private long NowMs => (long)Time.GetElapsedTime(_started).TotalMilliseconds;
 
     /// <summary>The settings it runs with.</summary>
     public AppServerOptions Options { get; }
@@ -180,7 +183,7 @@ public sealed class AppServer : SelectorServer
     /// </summary>
     protected override void AcceptWrapper(TracedSocket socket)
     {
-        var connection = new AppServerConnection(this, socket, _clock.ElapsedMilliseconds);
+        var connection = new AppServerConnection(this, socket, NowMs);
         Log($"Accepted connection from {connection.Peer}");
         Selector.Register(socket, SelectorEvents.Read, connection);
     }
@@ -197,7 +200,7 @@ public sealed class AppServer : SelectorServer
         CloseReason? close;
         try
         {
-            close = connection.ProcessEvents(mask, _receiveBuffer, _clock.ElapsedMilliseconds);
+            close = connection.ProcessEvents(mask, _receiveBuffer, NowMs);
         }
         catch (ProtocolException e)
         {
@@ -218,7 +221,7 @@ public sealed class AppServer : SelectorServer
     }
 
     /// <inheritdoc/>
-    protected override void AfterWakeUp(int reported, int serviced) => CloseIdle();
+    protected override void AfterWakeUp(int reported, int serviced) => CloseLate();
 
     /// <inheritdoc/>
     protected override void OnClosed(SelectorConnection connection, CloseReason reason, string detail)
@@ -239,15 +242,16 @@ public sealed class AppServer : SelectorServer
         }
     }
 
-    private void CloseIdle()
+    // The deadlines, checked on every wake-up (Select wakes at least every 50 ms): silence, a header
+    // that takes too long, a request that arrives too slowly.
+    private void CloseLate()
     {
-        long now = _clock.ElapsedMilliseconds;
+        long now = NowMs;
         foreach (var key in Selector.Keys)
         {
-            if (key.Data is AppServerConnection connection && now - connection.LastActivityMs > Limits.IdleTimeout.TotalMilliseconds)
+            if (key.Data is AppServerConnection connection && connection.Late(now, Limits) is { } late)
             {
-                Close(connection, ProtocolError.IdleTimeout,
-                    $"Nothing moved for {Limits.IdleTimeout.TotalSeconds:0.###} s (IdleTimeout) while waiting for the {connection.Progress}.");
+                Close(connection, late.Error, late.Detail);
             }
         }
     }

@@ -23,7 +23,10 @@ internal sealed class AppServerConnection : SelectorConnection
         _server = server;
         _decoder = new MessageDecoder(server.Limits);
         LastActivityMs = nowMs;
+        OpenedMs = nowMs;
     }
+
+    public long OpenedMs { get; }
 
     /// <summary>The tutorial's <c>addr</c>, <c>('127.0.0.1', 50098)</c>.</summary>
     public string Peer => PythonPeer;
@@ -40,6 +43,36 @@ internal sealed class AppServerConnection : SelectorConnection
 
     /// <summary>Whether a stall now would cut a message short (for the idle timeout's message).</summary>
     public string Progress => Request is not null ? $"response, {_sendBuffer.Length} bytes unsent" : _decoder.ToString();
+
+    /// <summary>
+    /// Which deadline this connection has missed at <paramref name="nowMs"/>, if any: silence for
+    /// <see cref="MessageLimits.IdleTimeout"/>, headers unfinished after <see cref="MessageLimits.HeaderTimeout"/>,
+    /// or a request slower than <see cref="MessageLimits.MinDataRate"/> after the grace period.
+    /// </summary>
+    public (ProtocolError Error, string Detail)? Late(long nowMs, MessageLimits limits)
+    {
+        if (nowMs - LastActivityMs > limits.IdleTimeout.TotalMilliseconds)
+        {
+            return (ProtocolError.IdleTimeout, $"Nothing moved for {limits.IdleTimeout.TotalSeconds:0.###} s (IdleTimeout) while waiting for the {Progress}.");
+        }
+        if (Request is not null)
+        {
+            return null;
+        }
+        double seconds = (nowMs - OpenedMs) / 1000.0;
+        bool headerDone = _decoder.State == DecoderState.Content;
+        if (!headerDone && seconds > limits.HeaderTimeout.TotalSeconds)
+        {
+            return (ProtocolError.HeaderTimeout,
+                $"The request's headers were not complete after {limits.HeaderTimeout.TotalSeconds:0.###} s (HeaderTimeout): {_decoder}.");
+        }
+        if (limits.MinDataRate > 0 && seconds > limits.MinDataRateGrace.TotalSeconds && _decoder.BytesFed / seconds < limits.MinDataRate)
+        {
+            return (ProtocolError.DataRateTooLow, System.FormattableString.Invariant(
+                $"{_decoder.BytesFed} bytes in {seconds:0.#} s is {_decoder.BytesFed / seconds:0.#} bytes/s, below MinDataRate = {limits.MinDataRate} bytes/s (after a grace of {limits.MinDataRateGrace.TotalSeconds:0.#} s); waiting for the {Progress}."));
+        }
+        return null;
+    }
 
     /// <summary>
     /// The tutorial's <c>process_events</c>. Returns why the connection should close now, or null

@@ -28,4 +28,8 @@ public enum ProtocolError
     Truncated,
     /// <summary>The peer sent nothing for longer than <see cref="MessageLimits.IdleTimeout"/> while a message was due.</summary>
     IdleTimeout,
+    /// <summary>The request's headers were not complete within <see cref="MessageLimits.HeaderTimeout"/> of the connection's start.</summary>
+    HeaderTimeout,
+    /// <summary>After <see cref="MessageLimits.MinDataRateGrace"/>, the request arrived slower than <see cref="MessageLimits.MinDataRate"/> bytes a second.</summary>
+    DataRateTooLow,
 }

@@ -1,0 +1,86 @@
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.Tracing;
+using Trace = SocketsNotebooks.Tracing.Trace;
+
+namespace SocketsNotebooks.Tests.AppProtocol;
+
+/// <summary>The <see cref="AppServer"/> against hostile peers (issue 10): deadlines, the memory cap, trailing bytes, odd JSON, long logs.</summary>
+public sealed class AppServerLimitsTests
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task Request_TrickledOneBytePerSecond_ClosedForItsDataRateAfterTheGrace()
+    {
+        var time = new FakeTimeProvider();
+        var trace = new Trace();
+        var server = AppServer.Start(trace, new AppServerOptions { TimeProvider = time }, nameof(Request_TrickledOneBytePerSecond_ClosedForItsDataRateAfterTheGrace));
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            client.Connect(server.EndPoint);
+            // A whole, valid header announcing 1 MiB of content, then the content one byte a (fake) second.
+            byte[] header = MessageEncoder.Frame(new MessageHeader("little", "binary/x", "binary", 1024 * 1024).ToString());
+            client.Send(header);
+            await ServerReceivedAsync(trace, header.Length);
+            for (int second = 1; second <= 6; second++)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                client.Send("x"u8);
+                await ServerReceivedAsync(trace, header.Length + second);
+            }
+
+            var closed = await ClosedAsync(server);
+            Assert.Equal(ProtocolError.DataRateTooLow, closed.Error);
+            Assert.Contains("240", closed.Detail);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Request_HeaderTrickled_ClosedAtTheHeaderTimeoutBeforeTheIdleTimeout()
+    {
+        var time = new FakeTimeProvider();
+        var trace = new Trace();
+        // The rate rule off, so the header rule is the one that fires (with it on, this peer is also too slow).
+        var limits = MessageLimits.Default with { MinDataRate = 0 };
+        var server = AppServer.Start(trace, new AppServerOptions { TimeProvider = time, Limits = limits }, nameof(Request_HeaderTrickled_ClosedAtTheHeaderTimeoutBeforeTheIdleTimeout));
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            client.Connect(server.EndPoint);
+            await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Accept, s_wait);
+            // A byte every 5 s never lets the idle timeout (30 s) fire; the header still has to be done in 10 s.
+            byte[] trickle = [0, 16, (byte)'{']; // a proto header announcing 16 bytes of JSON header, then its first byte
+            for (int i = 0; i < trickle.Length; i++)
+            {
+                client.Send(trickle.AsSpan(i, 1));
+                await ServerReceivedAsync(trace, i + 1);
+                time.Advance(TimeSpan.FromSeconds(5));
+            }
+
+            var closed = await ClosedAsync(server);
+            Assert.Equal(ProtocolError.HeaderTimeout, closed.Error);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    // The server's recv() calls (in the trace) have taken every byte sent so far.
+    private static Task ServerReceivedAsync(Trace trace, int total) =>
+        Task.Run(() => Assert.True(SpinWait.SpinUntil(() => trace.Recvs(Side.Server).Sum(r => r.Moved) >= total, s_wait), $"the server did not receive {total} bytes"));
+
+    private static async Task<AppConnectionClosed> ClosedAsync(AppServer server)
+    {
+        Assert.True(await Task.Run(() => SpinWait.SpinUntil(() => server.Closed.Count > 0, s_wait)), "the server did not close the connection");
+        return server.Closed[0];
+    }
+}
