@@ -33,7 +33,11 @@ public sealed class AppServer : SelectorServer
         App = options.App ?? new SearchApp();
         _receiveBuffer = new byte[options.ReceiveSize];
         _started = Time.GetTimestamp();
+        Buffers = new ContentBuffers(options.MaxBufferedBytes);
     }
+
+    /// <summary>The requests' content buffers, shared by every connection under <see cref="AppServerOptions.MaxBufferedBytes"/>.</summary>
+    public ContentBuffers Buffers { get; }
 
     // Milliseconds on the server's clock (Options.TimeProvider), which every deadline is measured on.
     private long NowMs => (long)Time.GetElapsedTime(_started).TotalMilliseconds;
@@ -227,6 +231,7 @@ public sealed class AppServer : SelectorServer
     protected override void OnClosed(SelectorConnection connection, CloseReason reason, string detail)
     {
         var app = (AppServerConnection)connection;
+        app.ReturnBuffers();
         lock (_gate)
         {
             if (reason == CloseReason.Answered)
@@ -260,6 +265,6 @@ public sealed class AppServer : SelectorServer
     private void Close(AppServerConnection connection, ProtocolError error, string detail)
     {
         connection.Error = error;
-        Close(connection, CloseReason.ProtocolError, detail, note: error.ToString());
+        Close(connection, error == ProtocolError.ServerBusy ? CloseReason.Overloaded : CloseReason.ProtocolError, detail, note: error.ToString());
     }
 }

@@ -21,12 +21,15 @@ internal sealed class AppServerConnection : SelectorConnection
         : base(socket)
     {
         _server = server;
-        _decoder = new MessageDecoder(server.Limits);
+        _decoder = new MessageDecoder(server.Limits, server.Buffers);
         LastActivityMs = nowMs;
         OpenedMs = nowMs;
     }
 
     public long OpenedMs { get; }
+
+    /// <summary>The connection is done: its request's content goes back to the server's pool.</summary>
+    public void ReturnBuffers() => _decoder.ReturnBuffers();
 
     /// <summary>The tutorial's <c>addr</c>, <c>('127.0.0.1', 50098)</c>.</summary>
     public string Peer => PythonPeer;

@@ -32,4 +32,10 @@ public enum ProtocolError
     HeaderTimeout,
     /// <summary>After <see cref="MessageLimits.MinDataRateGrace"/>, the request arrived slower than <see cref="MessageLimits.MinDataRate"/> bytes a second.</summary>
     DataRateTooLow,
+    /// <summary>
+    /// Not the peer's fault: taking this message's content would pass the server's cap on bytes
+    /// buffered across all connections (<see cref="AppServerOptions.MaxBufferedBytes"/>); the
+    /// connection is closed with <c>CloseReason.Overloaded</c> before anything is allocated.
+    /// </summary>
+    ServerBusy,
 }

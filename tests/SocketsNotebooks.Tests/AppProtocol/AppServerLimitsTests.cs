@@ -74,6 +74,61 @@ public sealed class AppServerLimitsTests
         }
     }
 
+    [Fact]
+    public async Task Request_ContentWouldPassTheBufferCap_RefusedBeforeAllocatingAndTheNextOneAnsweredOnceItIsFree()
+    {
+        var trace = new Trace();
+        var server = AppServer.Start(trace, new AppServerOptions { MaxBufferedBytes = 100_000 },
+            nameof(Request_ContentWouldPassTheBufferCap_RefusedBeforeAllocatingAndTheNextOneAnsweredOnceItIsFree));
+        using var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
+        using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
+        try
+        {
+            byte[] request = Message.Binary(new byte[80_000]).ToBytes();
+            int header = request.Length - 80_000;
+            first.Connect(server.EndPoint);
+            first.Send(request.AsSpan(0, header + 10)); // its header, and 80,000 bytes of content held for it
+            await ServerReceivedAsync(trace, header + 10);
+            Assert.Equal(80_000, server.Buffers.Buffered);
+
+            second.Connect(server.EndPoint);
+            second.Send(request.AsSpan(0, header)); // 80,000 more would pass 100,000
+
+            var refused = await ClosedAsync(server);
+            Assert.Equal(CloseReason.Overloaded, refused.Reason);
+            Assert.Equal(ProtocolError.ServerBusy, refused.Error);
+            Assert.Contains("MaxBufferedBytes", refused.Detail);
+            Assert.Equal(80_000, server.Buffers.Buffered);
+
+            first.Send(request.AsSpan(header + 10));
+            Assert.StartsWith("First 10 bytes of request: ", ReadAnswer(first), StringComparison.Ordinal);
+            Assert.True(SpinWait.SpinUntil(() => server.Buffers.Buffered == 0, s_wait), "the first request's buffer was not given back");
+            var exchange = AppClient.SendRaw(server.EndPoint, request, trace);
+            Assert.Equal(CloseReason.Answered, exchange.Outcome);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    private static string ReadAnswer(Socket client)
+    {
+        var decoder = new MessageDecoder();
+        var buffer = new byte[4096];
+        while (!decoder.TryReadMessage(out var answer))
+        {
+            int received = client.Receive(buffer);
+            Assert.NotEqual(0, received);
+            decoder.Feed(buffer.AsSpan(0, received));
+            if (decoder.TryReadMessage(out answer))
+            {
+                return answer.ContentRepr.Trim('b', '\'');
+            }
+        }
+        throw new InvalidOperationException("unreachable");
+    }
+
     // The server's recv() calls (in the trace) have taken every byte sent so far.
     private static Task ServerReceivedAsync(Trace trace, int total) =>
         Task.Run(() => Assert.True(SpinWait.SpinUntil(() => trace.Recvs(Side.Server).Sum(r => r.Moved) >= total, s_wait), $"the server did not receive {total} bytes"));
