@@ -14,6 +14,7 @@ internal sealed class AppServerConnection : SelectorConnection
     private readonly AppServer _server;
     private readonly MessageDecoder _decoder;
     private readonly OutBuffer _sendBuffer = new();
+    private readonly byte[] _drain = new byte[4096];
     private int _recvs;
     private bool _responseCreated;
 
@@ -41,8 +42,14 @@ internal sealed class AppServerConnection : SelectorConnection
 
     public Message? Request { get; private set; }
 
-    /// <summary>Whether the selector should watch for <c>EVENT_WRITE</c>: only while something waits to be sent.</summary>
-    public SelectorEvents Interest => Request is null ? SelectorEvents.Read : SelectorEvents.Write;
+    /// <summary>
+    /// What the selector should watch for: Read while the request comes in, Write once it is complete,
+    /// and Read with it until the peer's FIN, to take in (and drop) whatever it sends after the request.
+    /// </summary>
+    public SelectorEvents Interest => Request is null ? SelectorEvents.Read
+        : _peerFinished ? SelectorEvents.Write : SelectorEvents.Read | SelectorEvents.Write;
+
+    private bool _peerFinished;
 
     /// <summary>Whether a stall now would cut a message short (for the idle timeout's message).</summary>
     public string Progress => Request is not null ? $"response, {_sendBuffer.Length} bytes unsent" : _decoder.ToString();
@@ -100,11 +107,14 @@ internal sealed class AppServerConnection : SelectorConnection
     // Returns false when the peer closed between messages.
     private bool Read(Span<byte> receiveBuffer, long nowMs)
     {
+        int received = Socket.Receive(receiveBuffer);
         if (Request is not null)
         {
+            // One request per connection: what comes after it is read and dropped, never decoded, so
+            // it cannot change the answer however TCP cut it. A FIN now only means "nothing more".
+            _peerFinished |= received == 0;
             return true;
         }
-        int received = Socket.Receive(receiveBuffer);
         if (received == 0)
         {
             // FIN. Mid-message this is a truncated request (Complete throws); between messages the
@@ -113,7 +123,7 @@ internal sealed class AppServerConnection : SelectorConnection
             return false;
         }
         LastActivityMs = nowMs;
-        var parts = _decoder.Feed(receiveBuffer[..received]);
+        var parts = _decoder.FeedOne(receiveBuffer[..received], out _);
         _server.RecordAnatomy(RecvAnatomy.From(Socket.Conn, Side.Server, ++_recvs, parts, _decoder));
         if (_decoder.TryReadMessage(out var request))
         {
@@ -144,6 +154,16 @@ internal sealed class AppServerConnection : SelectorConnection
         {
             LastActivityMs = nowMs;
         }
-        return _sendBuffer.Length == 0;
+        if (_sendBuffer.Length > 0)
+        {
+            return false;
+        }
+        // Bytes left unread when a socket closes turn its FIN into a reset, which could cost the peer
+        // the answer it has not read yet: take in (and drop) what already waits first.
+        for (int i = 0; i < 16 && !_peerFinished && Socket.Socket.Available > 0; i++)
+        {
+            _peerFinished = Socket.Receive(_drain) == 0;
+        }
+        return true;
     }
 }

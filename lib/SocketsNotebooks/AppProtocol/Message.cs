@@ -99,17 +99,25 @@ public sealed class Message
     public JsonObject ContentJson()
     {
         string text = ContentText();
-        JsonNode? node;
+        var options = new JsonDocumentOptions { MaxDepth = 64 };
         try
         {
-            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            // JsonNode accepts both of these and throws later, when the object is read (ArgumentException,
+            // InvalidOperationException): checked here, so they are the peer's protocol errors, not the app's.
+            using (var document = JsonDocument.Parse(text, options))
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new ProtocolException(ProtocolError.InvalidContent, $"The content is JSON but not a JSON object: {document.RootElement.ValueKind}.");
+                }
+                JsonChecks.ThrowIfRepeatedKeyOrLoneSurrogate(document.RootElement, "The content");
+            }
+            return (JsonObject)JsonNode.Parse(text, documentOptions: options)!;
         }
         catch (JsonException e)
         {
             throw new ProtocolException(ProtocolError.InvalidContent, $"The content is not valid JSON: {e.Message}", e);
         }
-        return node as JsonObject
-            ?? throw new ProtocolException(ProtocolError.InvalidContent, "The content is JSON but not a JSON object.");
     }
 
     /// <summary>The string under <paramref name="key"/> in JSON content, or null (like Python's <c>dict.get</c>).</summary>

@@ -125,6 +125,27 @@ public sealed class MessageDecoder
         return parts;
     }
 
+    /// <summary>
+    /// Like <see cref="Feed"/>, but stops at the end of the first message it completes: the bytes after
+    /// it are not looked at (<paramref name="consumed"/> says where it stopped). A server that answers one
+    /// request per connection uses this, so whatever follows the request cannot change the answer.
+    /// </summary>
+    public MessageParts FeedOne(ReadOnlySpan<byte> input, out int consumed)
+    {
+        var parts = default(MessageParts);
+        int length = input.Length;
+        while (!input.IsEmpty)
+        {
+            if (Step(ref input, ref parts, out var message))
+            {
+                _ready.Enqueue(message);
+                break;
+            }
+        }
+        consumed = length - input.Length;
+        return parts;
+    }
+
     /// <summary>The next message completed by <see cref="Feed"/>; false until a whole one is there.</summary>
     public bool TryReadMessage([NotNullWhen(true)] out Message? message) => _ready.TryDequeue(out message);
 

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 using SocketsNotebooks.AppProtocol;
 using SocketsNotebooks.Tracing;
@@ -110,6 +111,119 @@ public sealed class AppServerLimitsTests
         {
             server.Stop();
         }
+    }
+
+    [Fact]
+    public void Request_FollowedByAnyTrailingBytesSplitAnywhere_AlwaysTheSameAnswer()
+    {
+        var trace = new Trace { Capacity = 100_000 };
+        var server = AppServer.Start(trace, name: nameof(Request_FollowedByAnyTrailingBytesSplitAnywhere_AlwaysTheSameAnswer));
+        byte[] request = AppClient.JsonRequest("search", "morpheus").ToBytes();
+        // Garbage, a second (valid or broken) header, \x00\x00, a too-long header length: anything.
+        var trailing = Gen.OneOf(
+            Gen.Byte.Array[1, 40],
+            Gen.Const(new byte[] { 0, 0 }),
+            Gen.Const(new byte[] { 0xFF, 0xFF, 1, 2, 3 }),
+            Gen.Const(request));
+        try
+        {
+            Gen.Select(trailing, Gen.Int[0, 1000]).Sample((tail, cut) =>
+            {
+                byte[] stream = [.. request, .. tail];
+                int split = cut % (stream.Length + 1);
+                Assert.Equal("Follow the white rabbit. 🐰", Exchange(trace, server, stream, split));
+            }, iter: 60, threads: 1);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    // Sends the stream in two parts (the server has received the first before the second leaves)
+    // and returns the answer's result.
+    private static string? Exchange(Trace trace, AppServer server, byte[] stream, int split)
+    {
+        var client = TracedSocket.Tcp(trace, Side.Client);
+        try
+        {
+            client.ReceiveTimeout = 5000;
+            client.Connect(server.EndPoint);
+            client.SendAll(stream.AsSpan(0, split));
+            Assert.True(SpinWait.SpinUntil(() => trace.Recvs(Side.Server).Where(r => r.Conn == client.Conn).Sum(r => r.Moved) >= split, s_wait));
+            try
+            {
+                client.SendAll(stream.AsSpan(split));
+            }
+            catch (SocketException)
+            {
+                // The answer may already be on its way and the server gone: the rest is not needed.
+            }
+            var decoder = new MessageDecoder();
+            var buffer = new byte[4096];
+            while (true)
+            {
+                int received = client.Receive(buffer);
+                if (received == 0)
+                {
+                    return null;
+                }
+                decoder.Feed(buffer.AsSpan(0, received));
+                if (decoder.TryReadMessage(out var answer))
+                {
+                    return answer.JsonString("result");
+                }
+            }
+        }
+        finally
+        {
+            client.Close();
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"action\": \"search\", \"action\": \"other\"}", ProtocolError.RepeatedKey)]
+    [InlineData("{\"action\": \"search\", \"value\": {\"a\": 1, \"a\": 2}}", ProtocolError.RepeatedKey)]
+    [InlineData("{\"action\": \"search\", \"value\": \"\\ud800\"}", ProtocolError.LoneSurrogate)]
+    [InlineData("{\"\\udc00\": 1}", ProtocolError.LoneSurrogate)]
+    [InlineData("[\"search\", \"morpheus\"]", ProtocolError.InvalidContent)]
+    [InlineData("\"search\"", ProtocolError.InvalidContent)]
+    public void Request_JsonContentNoReaderCanUse_ClosedAsAProtocolErrorNotAnAppError(string json, ProtocolError expected)
+    {
+        var trace = new Trace();
+        var server = AppServer.Start(trace, name: nameof(Request_JsonContentNoReaderCanUse_ClosedAsAProtocolErrorNotAnAppError) + expected);
+        try
+        {
+            var exchange = AppClient.Send(server.EndPoint, Message.Create(Encoding.UTF8.GetBytes(json), "text/json", "utf-8"), trace);
+
+            Assert.False(exchange.Answered);
+            Assert.True(SpinWait.SpinUntil(() => server.Closed.Count > 0, s_wait));
+            Assert.Equal(CloseReason.ProtocolError, server.Closed[0].Reason);
+            Assert.Equal(expected, server.Closed[0].Error);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public void ContentJson_AnyJsonLikeText_ThrowsOnlyProtocolException()
+    {
+        string[] pieces = ["{", "}", "[", "]", "\"a\"", "\"\\ud800\"", "\"\\udc00\"", ":", ",", "1", "null", " "];
+        var text = Gen.Int[0, pieces.Length - 1].Array[0, 16].Select(picks => string.Concat(picks.Select(p => pieces[p])));
+        text.Sample(json =>
+        {
+            var message = Message.Create(Encoding.UTF8.GetBytes(json), "text/json", "utf-8");
+            try
+            {
+                _ = new SearchApp().Respond(message);
+            }
+            catch (ProtocolException)
+            {
+                // The only exception bad content may cause.
+            }
+        }, iter: 2000);
     }
 
     private static string ReadAnswer(Socket client)
