@@ -146,7 +146,7 @@ internal sealed class AppServerConnection : SelectorConnection
         {
             _sendBuffer.Write(_server.CreateResponse(Request));
             _responseCreated = true;
-            _server.Options.Log?.Invoke($"Sending {PythonBytes.Repr(_sendBuffer.Pending)} to {Peer}");
+            _server.Options.Log?.Invoke($"Sending {AppServer.Cut(PythonBytes.Repr(_sendBuffer.Pending, AppServer.MaxLoggedChars), _sendBuffer.Length)} to {Peer}");
         }
         int sent = Socket.Send(_sendBuffer.Pending);
         _sendBuffer.Consume(sent);

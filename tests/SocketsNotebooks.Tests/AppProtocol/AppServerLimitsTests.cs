@@ -226,6 +226,28 @@ public sealed class AppServerLimitsTests
         }, iter: 2000);
     }
 
+    [Fact]
+    public void Log_RequestOfAHundredThousandBytes_CutWithItsFullLength()
+    {
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var trace = new Trace();
+        var server = AppServer.Start(trace, new AppServerOptions { Log = lines.Enqueue }, nameof(Log_RequestOfAHundredThousandBytes_CutWithItsFullLength));
+        try
+        {
+            var request = AppClient.JsonRequest("search", new string('x', 100_000));
+            var exchange = AppClient.Send(server.EndPoint, request, trace);
+            Assert.True(exchange.Answered);
+            Assert.True(SpinWait.SpinUntil(() => lines.Any(l => l.StartsWith("Sending", StringComparison.Ordinal)), s_wait));
+
+            Assert.All(lines, l => Assert.True(l.Length < 400, $"{l.Length} characters: {l[..Math.Min(80, l.Length)]}..."));
+            Assert.Contains(lines, l => l.StartsWith("Received request", StringComparison.Ordinal) && l.Contains($"({request.Content.Length:N0} bytes)"));
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
     private static string ReadAnswer(Socket client)
     {
         var decoder = new MessageDecoder();
