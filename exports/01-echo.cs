@@ -17,6 +17,7 @@ using System.Net.Sockets;
 using SocketsNotebooks.Charts;
 using SocketsNotebooks.Echo;
 using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Network;
 using SocketsNotebooks.Tracing;
 
 // # 01 · Echo: one `recv()` is not one message

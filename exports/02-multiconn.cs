@@ -18,6 +18,8 @@ using SocketsNotebooks.Charts;
 using SocketsNotebooks.Echo;
 using SocketsNotebooks.Hosting;
 using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Network;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 using Stopwatch = System.Diagnostics.Stopwatch;
 

@@ -16,6 +16,7 @@ using System.Net;
 using SocketsNotebooks.AppProtocol;
 using SocketsNotebooks.Charts;
 using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Network;
 using SocketsNotebooks.Tracing;
 using System.Net.Sockets;
 
@@ -222,6 +223,8 @@ Console.WriteLine($"next client: {AppClient.Search(server.EndPoint, "ring", trac
 display(server.Closed.Single(c => c.Conn == refused.Conn));
 
 // The server closed the liar's connection with the reason `ContentTooLong` (the message names the limit) and answered the next client as if nothing had happened. The same goes for a header that is not JSON, lacks a key, or uses an unknown encoding: each has its own `ProtocolError`, recorded in the trace.
+
+// **And bytes after a valid request?** This server takes one request per connection. Once a request is complete it stops decoding: whatever the client sends after it — a second request, half a header, garbage — is read and thrown away unparsed, and the complete request gets its answer all the same, whether those bytes came in the same `recv()` as the request or a moment later. Then the server closes the connection. Bytes that break the framing *before* a request is complete are refused as above.
 
 // ## The limits
 //

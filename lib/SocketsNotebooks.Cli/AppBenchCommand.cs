@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.Tracing;
 using Spectre.Console;
-using SocketsNotebooks.Hosting;
 using Trace = SocketsNotebooks.Tracing.Trace;
 
 namespace SocketsNotebooks.Cli;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using SocketsNotebooks.AppProtocol;
-using SocketsNotebooks.Hosting;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.Cli;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Selectors;
 
 namespace SocketsNotebooks.Cli;
 

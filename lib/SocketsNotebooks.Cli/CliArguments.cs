@@ -35,11 +35,19 @@ public static class CliArguments
         };
 
     /// <summary>
-    /// The endpoint for a host and port: a numeric address as is, a name through DNS (IPv4 first,
-    /// as the tutorial's AF_INET sockets would). Throws <see cref="SocketException"/> for an unknown name.
+    /// The endpoint for a host and port: a numeric address as is, <c>""</c> as every interface
+    /// (0.0.0.0, as in Python's tutorial: <c>bind(("", port))</c>), a name through DNS (IPv4 first, as
+    /// the tutorial's AF_INET sockets would). Throws <see cref="SocketException"/> for an unknown name.
     /// </summary>
     public static async Task<IPEndPoint> ResolveAsync(string host, int port, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(host);
+        if (host.Length == 0)
+        {
+            // The resolver would answer with this machine's name and its first address: loopback here
+            // only by the resolver's order. Python means INADDR_ANY.
+            return new IPEndPoint(IPAddress.Any, port);
+        }
         if (IPAddress.TryParse(host, out var address))
         {
             return new IPEndPoint(address, port);
@@ -48,6 +56,18 @@ public static class CliArguments
         var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
             ?? throw new SocketException((int)SocketError.HostNotFound);
         return new IPEndPoint(chosen, port);
+    }
+
+    /// <summary>
+    /// The warning a server prints when it listens on every interface (null otherwise): other machines
+    /// can connect, which the course's loopback default never allows.
+    /// </summary>
+    public static string? EveryInterfaceWarning(IPEndPoint endPoint)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        return endPoint.Address.Equals(IPAddress.Any) || endPoint.Address.Equals(IPAddress.IPv6Any)
+            ? $"Warning: listening on every interface ({endPoint.Address}): other machines can connect. Use 127.0.0.1 or localhost to stay on this machine."
+            : null;
     }
 
     /// <summary>

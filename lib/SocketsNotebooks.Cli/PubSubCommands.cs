@@ -71,7 +71,7 @@ public static class PubSubCommands
     {
         var host = RequiredHost("address to listen on");
         var port = RequiredPort("port to listen on, 0 = any free port");
-        var limit = new Option<int>("--max-queued") { Description = "messages a subscriber may have waiting before it is cut off", DefaultValueFactory = _ => 1000 };
+        var limit = new Option<int>("--max-queued") { Description = "published messages a subscriber may have waiting before it is cut off (default: no count; 4 MiB or 10 s behind cuts it off)", DefaultValueFactory = _ => int.MaxValue };
         limit.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 1)
@@ -236,7 +236,7 @@ public static class PubSubCommands
             try
             {
                 var load = new PubSubBench(broker.EndPoint, parsed.GetValue(subscribers), parsed.GetValue(messages), parsed.GetValue(size),
-                    options.MaxQueuedMessages / 2, trace);
+                    window: 500, trace);
                 var result = await load.RunAsync(cancellationToken).ConfigureAwait(false);
                 // Two columns, one row per number: readable in an 80-column terminal.
                 var table = new Table().Title($"bench pubsub: {result.Subscribers} subscribers, {result.Messages:N0} messages of {result.PayloadBytes} B");

@@ -59,6 +59,10 @@ public static class ServerCommand
             using var printer = printEvent is null ? null : new TracePrinter(trace, output, printEvent);
             using var server = start(trace, endPoint);
             await output.WriteLineAsync(listening(server)).ConfigureAwait(false);
+            if (CliArguments.EveryInterfaceWarning(server.EndPoint) is { } warning)
+            {
+                await output.WriteLineAsync(warning).ConfigureAwait(false);
+            }
             await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
             await WaitUntilCancelledAsync(cancellationToken).ConfigureAwait(false);
             // Quiet first: stopping wakes the blocked accept() with an error that is expected, not news.

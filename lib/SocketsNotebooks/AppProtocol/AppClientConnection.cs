@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using SocketsNotebooks.Hosting;
-using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 using Stopwatch = System.Diagnostics.Stopwatch;
 

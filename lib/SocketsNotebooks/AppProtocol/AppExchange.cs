@@ -1,4 +1,3 @@
-using SocketsNotebooks.Hosting;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.AppProtocol;

@@ -1,6 +1,4 @@
-using Stopwatch = System.Diagnostics.Stopwatch;
-using SocketsNotebooks.Hosting;
-using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.AppProtocol;
@@ -20,7 +18,7 @@ public sealed class AppServer : SelectorServer
     private const int MaxAnatomyRows = 100_000;
 
     private readonly byte[] _receiveBuffer;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly long _started;
     private readonly object _gate = new();
     private readonly List<RecvAnatomy> _anatomy = [];
     // The newest Options.MaxClosedRecords closures; older ones fall off the front.
@@ -29,12 +27,20 @@ public sealed class AppServer : SelectorServer
     private int _answered;
 
     private AppServer(string name, Trace trace, AppServerOptions options)
-        : base(name, trace, options.Log)
+        : base(name, trace, options.Log, options.TimeProvider)
     {
         Options = options;
         App = options.App ?? new SearchApp();
         _receiveBuffer = new byte[options.ReceiveSize];
+        _started = Time.GetTimestamp();
+        Buffers = new ContentBuffers(options.MaxBufferedBytes);
     }
+
+    /// <summary>The requests' content buffers, shared by every connection under <see cref="AppServerOptions.MaxBufferedBytes"/>.</summary>
+    public ContentBuffers Buffers { get; }
+
+    // Milliseconds on the server's clock (Options.TimeProvider), which every deadline is measured on.
+    private long NowMs => (long)Time.GetElapsedTime(_started).TotalMilliseconds;
 
     /// <summary>The settings it runs with.</summary>
     public AppServerOptions Options { get; }
@@ -114,6 +120,32 @@ public sealed class AppServer : SelectorServer
     /// <inheritdoc/>
     protected override TimeSpan? SelectTimeout => Limits.IdleTimeout < s_tick ? Limits.IdleTimeout : s_tick;
 
+    /// <summary>One search and one binary request, decoded, answered and logged, before the first accept.</summary>
+    protected override void WarmUp()
+    {
+        var app = new SearchApp();
+        Message[] requests =
+        [
+            Message.Json(new System.Text.Json.Nodes.JsonObject { ["action"] = "search", ["value"] = "🐶" }),
+            Message.Binary("warm-up"u8),
+        ];
+        foreach (var request in requests)
+        {
+            var decoded = MessageDecoder.DecodeAll(request.ToBytes(), Limits)[0];
+            _ = decoded.IsJson ? PythonRepr.Of(decoded.ContentJson()) : decoded.ContentRepr;
+            _ = PythonBytes.Repr(app.Respond(decoded).ToBytes());
+        }
+        try
+        {
+            // The error path too: a broken header's message comes from System.Text.Json's resources.
+            MessageDecoder.DecodeAll(MessageEncoder.Frame("{"), Limits);
+        }
+        catch (ProtocolException)
+        {
+            // Expected: that was the point.
+        }
+    }
+
     internal void RecordAnatomy(RecvAnatomy row)
     {
         lock (_gate)
@@ -127,6 +159,13 @@ public sealed class AppServer : SelectorServer
 
     internal byte[] CreateResponse(Message request) => App.Respond(request).ToBytes();
 
+    // A log line shows the start of a long payload and its full length: a 1 MiB request logged whole,
+    // 300,000 times, is 269 MB of log.
+    internal const int MaxLoggedChars = 200;
+
+    internal static string Cut(string text, int bytes) =>
+        text.Length <= MaxLoggedChars ? text : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{text[..MaxLoggedChars]}… ({bytes:N0} bytes)");
+
     internal void LogRequest(AppServerConnection connection, Message request)
     {
         if (Options.Log is not { } log)
@@ -138,7 +177,7 @@ public sealed class AppServer : SelectorServer
         {
             try
             {
-                log($"Received request {PythonRepr.Of(request.ContentJson())} from {connection.Peer}");
+                log($"Received request {Cut(PythonRepr.Of(request.ContentJson()), request.Content.Length)} from {connection.Peer}");
                 return;
             }
             catch (ProtocolException)
@@ -155,7 +194,7 @@ public sealed class AppServer : SelectorServer
     /// </summary>
     protected override void AcceptWrapper(TracedSocket socket)
     {
-        var connection = new AppServerConnection(this, socket, _clock.ElapsedMilliseconds);
+        var connection = new AppServerConnection(this, socket, NowMs);
         Log($"Accepted connection from {connection.Peer}");
         Selector.Register(socket, SelectorEvents.Read, connection);
     }
@@ -172,7 +211,7 @@ public sealed class AppServer : SelectorServer
         CloseReason? close;
         try
         {
-            close = connection.ProcessEvents(mask, _receiveBuffer, _clock.ElapsedMilliseconds);
+            close = connection.ProcessEvents(mask, _receiveBuffer, NowMs);
         }
         catch (ProtocolException e)
         {
@@ -193,12 +232,13 @@ public sealed class AppServer : SelectorServer
     }
 
     /// <inheritdoc/>
-    protected override void AfterWakeUp(int reported, int serviced) => CloseIdle();
+    protected override void AfterWakeUp(int reported, int serviced) => CloseLate();
 
     /// <inheritdoc/>
     protected override void OnClosed(SelectorConnection connection, CloseReason reason, string detail)
     {
         var app = (AppServerConnection)connection;
+        app.ReturnBuffers();
         lock (_gate)
         {
             if (reason == CloseReason.Answered)
@@ -214,15 +254,16 @@ public sealed class AppServer : SelectorServer
         }
     }
 
-    private void CloseIdle()
+    // The deadlines, checked on every wake-up (Select wakes at least every 50 ms): silence, a header
+    // that takes too long, a request that arrives too slowly.
+    private void CloseLate()
     {
-        long now = _clock.ElapsedMilliseconds;
+        long now = NowMs;
         foreach (var key in Selector.Keys)
         {
-            if (key.Data is AppServerConnection connection && now - connection.LastActivityMs > Limits.IdleTimeout.TotalMilliseconds)
+            if (key.Data is AppServerConnection connection && connection.Late(now, Limits) is { } late)
             {
-                Close(connection, ProtocolError.IdleTimeout,
-                    $"Nothing moved for {Limits.IdleTimeout.TotalSeconds:0.###} s (IdleTimeout) while waiting for the {connection.Progress}.");
+                Close(connection, late.Error, late.Detail);
             }
         }
     }
@@ -231,6 +272,6 @@ public sealed class AppServer : SelectorServer
     private void Close(AppServerConnection connection, ProtocolError error, string detail)
     {
         connection.Error = error;
-        Close(connection, CloseReason.ProtocolError, detail, note: error.ToString());
+        Close(connection, error == ProtocolError.ServerBusy ? CloseReason.Overloaded : CloseReason.ProtocolError, detail, note: error.ToString());
     }
 }

@@ -29,4 +29,14 @@ public sealed record AppServerOptions
 
     /// <summary>Receives the tutorial's log lines (<c>Accepted connection from ...</c>); the CLI prints them.</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>The clock its deadlines are measured on (null = the system's); a test passes a fake one and moves it by hand.</summary>
+    public TimeProvider? TimeProvider { get; init; }
+
+    /// <summary>
+    /// The cap on request content held in memory for all connections together (default 64 MiB, 64
+    /// requests of the largest size at once). A request that would pass it is refused before its
+    /// content is allocated (<see cref="ProtocolError.ServerBusy"/>, closed as <c>CloseReason.Overloaded</c>).
+    /// </summary>
+    public long MaxBufferedBytes { get; init; } = 64L * 1024 * 1024;
 }

@@ -23,7 +23,7 @@ public sealed class Message
     public const string ServerBinaryType = "binary/custom-server-binary-type";
 
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-    private readonly byte[] _content;
+    private readonly ReadOnlyMemory<byte> _content;
 
     /// <summary>A message; <paramref name="content"/> must be exactly <c>header.ContentLength</c> bytes.</summary>
     public Message(MessageHeader header, byte[] content)
@@ -38,6 +38,13 @@ public sealed class Message
         _content = content;
     }
 
+    // The decoder's: content in a pooled buffer, which may be longer than the content.
+    internal Message(MessageHeader header, ReadOnlyMemory<byte> content)
+    {
+        Header = header;
+        _content = content;
+    }
+
     /// <summary>What the content is and how long.</summary>
     public MessageHeader Header { get; }
 
@@ -48,7 +55,7 @@ public sealed class Message
     public bool IsJson => Header.IsJson;
 
     /// <summary>The content written the way Python prints bytes (<c>b'...'</c>).</summary>
-    public string ContentRepr => PythonBytes.Repr(_content);
+    public string ContentRepr => PythonBytes.Repr(_content.Span);
 
     /// <summary>How many bytes the whole message takes on the wire.</summary>
     public int WireLength => ProtoHeaderLength + Header.ToJsonBytes().Length + _content.Length;
@@ -77,7 +84,7 @@ public sealed class Message
     {
         try
         {
-            return s_strictUtf8.GetString(_content);
+            return s_strictUtf8.GetString(_content.Span);
         }
         catch (DecoderFallbackException e)
         {
@@ -92,17 +99,25 @@ public sealed class Message
     public JsonObject ContentJson()
     {
         string text = ContentText();
-        JsonNode? node;
+        var options = new JsonDocumentOptions { MaxDepth = 64 };
         try
         {
-            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            // JsonNode accepts both of these and throws later, when the object is read (ArgumentException,
+            // InvalidOperationException): checked here, so they are the peer's protocol errors, not the app's.
+            using (var document = JsonDocument.Parse(text, options))
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new ProtocolException(ProtocolError.InvalidContent, $"The content is JSON but not a JSON object: {document.RootElement.ValueKind}.");
+                }
+                JsonChecks.ThrowIfRepeatedKeyOrLoneSurrogate(document.RootElement, "The content");
+            }
+            return (JsonObject)JsonNode.Parse(text, documentOptions: options)!;
         }
         catch (JsonException e)
         {
             throw new ProtocolException(ProtocolError.InvalidContent, $"The content is not valid JSON: {e.Message}", e);
         }
-        return node as JsonObject
-            ?? throw new ProtocolException(ProtocolError.InvalidContent, "The content is JSON but not a JSON object.");
     }
 
     /// <summary>The string under <paramref name="key"/> in JSON content, or null (like Python's <c>dict.get</c>).</summary>
@@ -117,5 +132,5 @@ public sealed class Message
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Header.ContentType} ({Header.ContentEncoding}, {Header.ContentLength} bytes): {PythonBytes.Repr(_content, 80)}";
+        $"{Header.ContentType} ({Header.ContentEncoding}, {Header.ContentLength} bytes): {PythonBytes.Repr(_content.Span, 80)}";
 }

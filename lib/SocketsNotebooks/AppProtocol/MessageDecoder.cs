@@ -26,11 +26,37 @@ public sealed class MessageDecoder
     private int _contentLength;
     private int _filled;
     private ProtocolException? _failure;
+    private readonly ContentBuffers? _buffers;
+    // The pooled buffers this decoder rented (the one being filled and those of completed messages).
+    private readonly List<(byte[] Array, int Length)> _rented = [];
 
     /// <summary>A decoder with <paramref name="limits"/> (the defaults when null).</summary>
     public MessageDecoder(MessageLimits? limits = null)
     {
         Limits = limits ?? MessageLimits.Default;
+    }
+
+    /// <summary>
+    /// A decoder whose content buffers come from <paramref name="buffers"/>: a message's content is
+    /// taken from the shared pool as soon as its header says how long it is, or refused with
+    /// <see cref="ProtocolError.ServerBusy"/> if that would pass the server's cap. Call
+    /// <see cref="ReturnBuffers"/> when the connection is done; its messages' content is invalid after that.
+    /// </summary>
+    public MessageDecoder(MessageLimits? limits, ContentBuffers buffers)
+        : this(limits)
+    {
+        _buffers = buffers ?? throw new ArgumentNullException(nameof(buffers));
+    }
+
+    /// <summary>Gives every pooled buffer this decoder took back to its <see cref="ContentBuffers"/>.</summary>
+    public void ReturnBuffers()
+    {
+        foreach (var (array, length) in _rented)
+        {
+            _buffers!.Return(array, length);
+        }
+        _rented.Clear();
+        _content = null;
     }
 
     /// <summary>The limits checked before allocating.</summary>
@@ -99,6 +125,27 @@ public sealed class MessageDecoder
         return parts;
     }
 
+    /// <summary>
+    /// Like <see cref="Feed"/>, but stops at the end of the first message it completes: the bytes after
+    /// it are not looked at (<paramref name="consumed"/> says where it stopped). A server that answers one
+    /// request per connection uses this, so whatever follows the request cannot change the answer.
+    /// </summary>
+    public MessageParts FeedOne(ReadOnlySpan<byte> input, out int consumed)
+    {
+        var parts = default(MessageParts);
+        int length = input.Length;
+        while (!input.IsEmpty)
+        {
+            if (Step(ref input, ref parts, out var message))
+            {
+                _ready.Enqueue(message);
+                break;
+            }
+        }
+        consumed = length - input.Length;
+        return parts;
+    }
+
     /// <summary>The next message completed by <see cref="Feed"/>; false until a whole one is there.</summary>
     public bool TryReadMessage([NotNullWhen(true)] out Message? message) => _ready.TryDequeue(out message);
 
@@ -162,12 +209,15 @@ public sealed class MessageDecoder
                     }
                     default:
                     {
-                        EnsureContentCapacity(input.Length);
-                        int taken = Take(ref input, _content!);
+                        if (_buffers is null)
+                        {
+                            EnsureContentCapacity(input.Length);
+                        }
+                        int taken = Take(ref input, _content.AsSpan(0, Math.Min(_content!.Length, _contentLength)));
                         parts = parts with { Content = parts.Content + taken };
                         if (_filled == _contentLength)
                         {
-                            message = Completed(_content!);
+                            message = Completed(_content.AsMemory(0, _contentLength));
                             parts = parts with { Messages = parts.Messages + 1 };
                             return true;
                         }
@@ -197,10 +247,10 @@ public sealed class MessageDecoder
         Array.Resize(ref _content, grown);
     }
 
-    private int Take(ref ReadOnlySpan<byte> input, byte[] part)
+    private int Take(ref ReadOnlySpan<byte> input, Span<byte> part)
     {
         int count = Math.Min(part.Length - _filled, input.Length);
-        input[..count].CopyTo(part.AsSpan(_filled));
+        input[..count].CopyTo(part[_filled..]);
         input = input[count..];
         _filled += count;
         BytesFed += count;
@@ -234,16 +284,25 @@ public sealed class MessageDecoder
         {
             // Empty content is a whole message already; waiting for a byte that never comes is
             // how a server hangs on it.
-            message = Completed([]);
+            message = Completed(ReadOnlyMemory<byte>.Empty);
             return true;
         }
         _contentLength = Header.ContentLength;
-        _content = new byte[Math.Min(_contentLength, InitialContentCapacity)];
+        if (_buffers is not null)
+        {
+            // The whole length at once, before a byte of content is read: the cap is checked here.
+            _content = _buffers.Rent(_contentLength);
+            _rented.Add((_content, _contentLength));
+        }
+        else
+        {
+            _content = new byte[Math.Min(_contentLength, InitialContentCapacity)];
+        }
         State = DecoderState.Content;
         return false;
     }
 
-    private Message Completed(byte[] content)
+    private Message Completed(ReadOnlyMemory<byte> content)
     {
         var message = new Message(Header!, content);
         Header = null;

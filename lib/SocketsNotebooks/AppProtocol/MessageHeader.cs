@@ -112,6 +112,7 @@ public sealed record MessageHeader
         }
         using (document)
         {
+            JsonChecks.ThrowIfRepeatedKeyOrLoneSurrogate(document.RootElement, "The JSON header", requiredOnly: RequiredKeys);
             return FromObject(document.RootElement, limits);
         }
     }

@@ -11,8 +11,11 @@ public sealed record MessageLimits
     private readonly int _maxContentLength = 1024 * 1024;
     private readonly int _maxHeaderLength = 4096;
     private readonly TimeSpan _idleTimeout = TimeSpan.FromSeconds(30);
+    private readonly TimeSpan _headerTimeout = TimeSpan.FromSeconds(10);
+    private readonly int _minDataRate = 240;
+    private readonly TimeSpan _minDataRateGrace = TimeSpan.FromSeconds(5);
 
-    /// <summary>The defaults: 1 MiB of content, a 4 KiB JSON header, 30 s idle time.</summary>
+    /// <summary>The defaults: 1 MiB of content, a 4 KiB JSON header, 30 s idle time, 10 s for the header, 240 bytes/s after 5 s.</summary>
     public static MessageLimits Default { get; } = new();
 
     /// <summary>The largest <c>content-length</c> accepted, in bytes (default 1 MiB).</summary>
@@ -46,5 +49,41 @@ public sealed record MessageLimits
         init => _idleTimeout = value > TimeSpan.Zero
             ? value
             : throw new ArgumentOutOfRangeException(nameof(IdleTimeout), value, "must be positive");
+    }
+
+    /// <summary>
+    /// How long a server waits for a request's headers (the 2-byte proto header and the JSON header),
+    /// counted from the connection's start (default 10 s). The idle timeout restarts with every byte,
+    /// so a peer that sends one byte now and then would hold a connection for ever without this
+    /// (Kestrel's <c>RequestHeadersTimeout</c>). Used by the server, not by the pure decoder.
+    /// </summary>
+    public TimeSpan HeaderTimeout
+    {
+        get => _headerTimeout;
+        init => _headerTimeout = value > TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(HeaderTimeout), value, "must be positive");
+    }
+
+    /// <summary>
+    /// The slowest a request may arrive once <see cref="MinDataRateGrace"/> has passed, in bytes per
+    /// second over the whole request so far (default 240, Kestrel's <c>MinRequestBodyDataRate</c>):
+    /// a 1 MiB request trickled at 1 byte/s would otherwise hold its connection for 12 days. 0 turns it off.
+    /// </summary>
+    public int MinDataRate
+    {
+        get => _minDataRate;
+        init => _minDataRate = value >= 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MinDataRate), value, "must not be negative");
+    }
+
+    /// <summary>How long a request may take before <see cref="MinDataRate"/> is checked (default 5 s): a slow start is not a slow peer.</summary>
+    public TimeSpan MinDataRateGrace
+    {
+        get => _minDataRateGrace;
+        init => _minDataRateGrace = value >= TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MinDataRateGrace), value, "must not be negative");
     }
 }

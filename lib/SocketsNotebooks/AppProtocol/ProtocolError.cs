@@ -12,7 +12,10 @@ public enum ProtocolError
     InvalidJson,
     /// <summary>One of the four required keys (<c>byteorder</c>, <c>content-type</c>, <c>content-encoding</c>, <c>content-length</c>) is missing.</summary>
     MissingKey,
-    /// <summary>A required key appears twice (Python would silently keep the last; we refuse the ambiguity).</summary>
+    /// <summary>
+    /// A key appears twice in one JSON object: a required key of the header, or any key of JSON content
+    /// (Python would silently keep the last; we refuse the ambiguity).
+    /// </summary>
     RepeatedKey,
     /// <summary>A header value has the wrong type or an unknown value (e.g. <c>byteorder</c> other than little/big).</summary>
     InvalidValue,
@@ -28,4 +31,19 @@ public enum ProtocolError
     Truncated,
     /// <summary>The peer sent nothing for longer than <see cref="MessageLimits.IdleTimeout"/> while a message was due.</summary>
     IdleTimeout,
+    /// <summary>The request's headers were not complete within <see cref="MessageLimits.HeaderTimeout"/> of the connection's start.</summary>
+    HeaderTimeout,
+    /// <summary>After <see cref="MessageLimits.MinDataRateGrace"/>, the request arrived slower than <see cref="MessageLimits.MinDataRate"/> bytes a second.</summary>
+    DataRateTooLow,
+    /// <summary>
+    /// Not the peer's fault: taking this message's content would pass the server's cap on bytes
+    /// buffered across all connections (<see cref="AppServerOptions.MaxBufferedBytes"/>); the
+    /// connection is closed with <c>CloseReason.Overloaded</c> before anything is allocated.
+    /// </summary>
+    ServerBusy,
+    /// <summary>
+    /// A JSON string escapes half of a surrogate pair (<c>"\ud800"</c> alone): valid JSON syntax, but no
+    /// text, so it cannot be read as a string (Python would carry it until encoding fails).
+    /// </summary>
+    LoneSurrogate,
 }

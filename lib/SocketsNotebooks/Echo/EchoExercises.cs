@@ -1,3 +1,4 @@
+using SocketsNotebooks.Network;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.Echo;

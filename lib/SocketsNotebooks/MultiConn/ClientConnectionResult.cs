@@ -1,4 +1,4 @@
-using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.MultiConn;
 
@@ -9,7 +9,7 @@ namespace SocketsNotebooks.MultiConn;
 /// <param name="BytesReceived">Bytes that came back.</param>
 /// <param name="Recvs">How many <c>recv()</c> calls returned data.</param>
 /// <param name="Echoed">Whether exactly the bytes it sent came back, in order.</param>
-/// <param name="CloseReason">Why it closed: <see cref="Hosting.CloseReason.Done"/> when all went well.</param>
+/// <param name="CloseReason">Why it closed: <see cref="Tracing.CloseReason.Done"/> when all went well.</param>
 /// <param name="ElapsedMs">From starting the connect to closing.</param>
 public sealed record ClientConnectionResult(
     int ConnId,

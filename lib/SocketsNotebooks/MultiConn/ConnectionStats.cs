@@ -1,4 +1,4 @@
-using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.MultiConn;
 
@@ -14,7 +14,7 @@ namespace SocketsNotebooks.MultiConn;
 /// <param name="Sends">How many <c>send()</c> calls were made.</param>
 /// <param name="OpenedMs">When it was accepted or connected, in ms on the loop's clock.</param>
 /// <param name="ClosedMs">When it was closed, or null while open.</param>
-/// <param name="CloseReason">Why it closed (<see cref="Hosting.CloseReason.Open"/> while open).</param>
+/// <param name="CloseReason">Why it closed (<see cref="Tracing.CloseReason.Open"/> while open).</param>
 public sealed record ConnectionStats(
     int Conn,
     string Peer,

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.MultiConn;
 

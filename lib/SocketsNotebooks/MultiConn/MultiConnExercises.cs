@@ -1,4 +1,4 @@
-using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.MultiConn;

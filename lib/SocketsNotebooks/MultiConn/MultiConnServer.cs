@@ -1,4 +1,5 @@
 using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.MultiConn;
@@ -15,7 +16,7 @@ public sealed class MultiConnServer : SelectorServer
     private readonly byte[] _receiveBuffer;
 
     private MultiConnServer(string name, Trace trace, MultiConnServerOptions options)
-        : base(name, trace, options.Log)
+        : base(name, trace, options.Log, options.TimeProvider)
     {
         Options = options;
         _receiveBuffer = new byte[options.ReceiveSize];
@@ -67,7 +68,7 @@ public sealed class MultiConnServer : SelectorServer
     /// </summary>
     protected override void AcceptWrapper(TracedSocket connection)
     {
-        var state = new ServerConnection(connection, Stats.NowMs);
+        var state = new ServerConnection(connection, Stats.NowMs) { LastActivity = Time.GetTimestamp() };
         Log($"Accepted connection from {state.PythonPeer}");
         Stats.Opened(connection.Conn, state.Peer);
         // Fixed loop: watch for Read only; write-readiness is asked for once there is something to send.
@@ -108,6 +109,7 @@ public sealed class MultiConnServer : SelectorServer
             {
                 state.Outb.Write(_receiveBuffer.AsSpan(0, received));
                 state.LastActivityMs = Stats.NowMs;
+                state.LastActivity = Time.GetTimestamp();
                 Stats.Received(sock.Conn, received);
             }
             else
@@ -123,6 +125,7 @@ public sealed class MultiConnServer : SelectorServer
             int sent = sock.Send(state.Outb.Pending);
             state.Outb.Consume(sent);
             Stats.Sent(sock.Conn, sent);
+            state.LastActivity = Time.GetTimestamp();
             serviced = 1;
         }
 
@@ -175,10 +178,9 @@ public sealed class MultiConnServer : SelectorServer
 
     private void CloseIdle(TimeSpan limit)
     {
-        double now = Stats.NowMs;
         foreach (var key in Selector.Keys)
         {
-            if (key.Data is ServerConnection state && now - state.LastActivityMs > limit.TotalMilliseconds)
+            if (key.Data is ServerConnection state && Time.GetElapsedTime(state.LastActivity) > limit)
             {
                 Close(state, CloseReason.IdleTimeout, $"nothing received for {limit.TotalSeconds:0.###} s");
             }

@@ -1,4 +1,5 @@
 using System.Net;
+using SocketsNotebooks.Selectors;
 
 namespace SocketsNotebooks.MultiConn;
 
@@ -33,8 +34,12 @@ public sealed record MultiConnServerOptions
     /// </summary>
     public TimeSpan? SelectTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Close a connection that sent nothing for this long (null = never, the tutorial's behaviour).</summary>
-    public TimeSpan? IdleTimeout { get; init; }
+    /// <summary>
+    /// Close a connection that moved nothing for this long (default 30 s). Without one, silent
+    /// connections pile up until the process runs out of descriptors and nobody else gets in; null
+    /// turns it off (the tutorial's behaviour, for a notebook that wants to watch idle connections).
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Stop reading from a connection while this many echoed bytes still wait to go out, so a peer
@@ -51,4 +56,7 @@ public sealed record MultiConnServerOptions
     /// these, a notebook leaves it null and reads the trace instead.
     /// </summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>The clock its deadlines are measured on (null = the system's); a test passes a fake one and moves it by hand.</summary>
+    public TimeProvider? TimeProvider { get; init; }
 }

@@ -1,3 +1,4 @@
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.MultiConn;
@@ -18,4 +19,7 @@ internal sealed class ServerConnection(TracedSocket socket, double openedMs) : S
     public bool PeerFinished { get; set; }
 
     public double LastActivityMs { get; set; } = openedMs;
+
+    /// <summary>When bytes last moved, on the server's clock (its TimeProvider's timestamp), for the idle timeout.</summary>
+    public long LastActivity { get; set; }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.MultiConn;
 

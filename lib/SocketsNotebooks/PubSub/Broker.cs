@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using SocketsNotebooks.AppProtocol;
-using SocketsNotebooks.Hosting;
-using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 using Stopwatch = System.Diagnostics.Stopwatch;
 
@@ -41,7 +40,7 @@ public sealed partial class Broker : SelectorServer
     private long _fannedOut;
 
     private Broker(string name, Trace trace, BrokerOptions options)
-        : base(name, trace, options.Log)
+        : base(name, trace, options.Log, options.TimeProvider)
     {
         Options = options;
         _receiveBuffer = new byte[options.ReceiveSize];
@@ -165,6 +164,7 @@ public sealed partial class Broker : SelectorServer
     /// <inheritdoc/>
     protected override void AfterWakeUp(int reported, int serviced)
     {
+        CutOffLagging();
         UpdateInterest();
         Sample();
     }
@@ -200,14 +200,52 @@ public sealed partial class Broker : SelectorServer
         }
     }
 
+    /// <summary>Each command the broker reads or writes, encoded and decoded once before the first accept.</summary>
+    protected override void WarmUp()
+    {
+        PubSubCommand[] commands =
+        [
+            PubSubCommand.Subscribe("warm-up"), PubSubCommand.Publish("warm-up", "payload"), new(PubSubVerb.Ping),
+            PubSubCommand.Acknowledge(PubSubVerb.Subscribe, "warm-up", 1), PubSubCommand.Delivery("warm-up", "payload"),
+        ];
+        foreach (var command in commands)
+        {
+            var decoded = MessageDecoder.DecodeAll(command.ToBytes(), Options.Limits)[0];
+            _ = PubSubCommand.TryParse(decoded, out _, out _);
+        }
+        try
+        {
+            MessageDecoder.DecodeAll(MessageEncoder.Frame("{"), Options.Limits);
+        }
+        catch (ProtocolException)
+        {
+            // Expected: the error path's messages are loaded too.
+        }
+    }
+
     private void Read(BrokerConnection connection)
     {
         int received = connection.Socket.Receive(_receiveBuffer);
         if (received == 0)
         {
-            // FIN. Mid-message this is a truncated message (Complete throws); between messages a goodbye.
+            // FIN. Mid-message this is a truncated message (Complete throws); between messages a goodbye,
+            // but a half-close only says "I will send no more": replies already due still go out, then
+            // the broker closes. No new deliveries are queued for it meanwhile.
             connection.Decoder.Complete();
-            Close(connection, CloseReason.PeerClosed, "");
+            connection.PeerFinished = true;
+            if (connection.IsSubscriber)
+            {
+                _subscribers.Remove(connection);
+                _fanOut = [.. _subscribers];
+            }
+            if (connection.Queue.Count == 0)
+            {
+                Close(connection, CloseReason.PeerClosed, "");
+            }
+            else
+            {
+                _interestChanged.Add(connection);
+            }
             return;
         }
         connection.Decoder.Feed(_receiveBuffer.AsSpan(0, received));
@@ -216,6 +254,7 @@ public sealed partial class Broker : SelectorServer
         {
             Handle(connection, message);
         }
+        _interestChanged.Add(connection);
     }
 
     // The kernel takes what fits in its send buffer; the rest stays queued for the next writable wake-up.
@@ -236,10 +275,12 @@ public sealed partial class Broker : SelectorServer
             return;
         }
         connection.Sent(sent);
-        if (connection.Queue.Count == 0)
+        if (connection.Queue.Count == 0 && connection.PeerFinished)
         {
-            _interestChanged.Add(connection);
+            Close(connection, CloseReason.PeerClosed, "");
+            return;
         }
+        _interestChanged.Add(connection);
     }
 
     // Write interest only while bytes are queued: a connected socket is nearly always writable, so
@@ -252,7 +293,14 @@ public sealed partial class Broker : SelectorServer
             {
                 continue;
             }
-            var wanted = connection.Queue.Count > 0 ? SelectorEvents.Read | SelectorEvents.Write : SelectorEvents.Read;
+            // Stop reading from a peer that has finished, or that asks faster than it reads its replies
+            // (their bytes are not held to the delivery limits, so this is what bounds them).
+            bool read = !connection.PeerFinished && connection.Queue.Bytes - connection.Queue.DeliveryBytes < Options.MaxQueuedBytes;
+            var wanted = (read ? SelectorEvents.Read : SelectorEvents.None) | (connection.Queue.Count > 0 ? SelectorEvents.Write : SelectorEvents.None);
+            if (wanted == SelectorEvents.None)
+            {
+                continue;
+            }
             if (wanted != connection.Interest)
             {
                 Selector.Modify(connection.Socket, wanted, connection);

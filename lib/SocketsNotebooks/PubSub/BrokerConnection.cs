@@ -1,6 +1,5 @@
 using SocketsNotebooks.AppProtocol;
-using SocketsNotebooks.Hosting;
-using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.PubSub;
@@ -15,7 +14,7 @@ internal sealed class BrokerConnection(TracedSocket socket, MessageLimits limits
 {
     private readonly object _samplesGate = new();
     private readonly List<DeliverySample> _samples = [];
-    private readonly List<string> _subscriptions = [];
+    private readonly PrefixSet _subscriptions = new();
     private long _delivered;
     private int _queued;
     private long _queuedBytes;
@@ -41,45 +40,47 @@ internal sealed class BrokerConnection(TracedSocket socket, MessageLimits limits
 
     public long Delivered => Interlocked.Read(ref _delivered);
 
-    // The prefixes, read by the loop for every publish; a snapshot array keeps that loop cheap and
-    // lets another thread read the list while the loop changes it.
-    public string[] Prefixes { get; private set; } = [];
+    /// <summary>The peer sent its FIN: it gets what is already queued for it, then the connection closes.</summary>
+    public bool PeerFinished { get; set; }
 
-    public bool Matches(string topic)
+    // The loop changes the set; another thread (a notebook cell) may read a copy of it.
+    public string[] Prefixes
     {
-        foreach (string prefix in Prefixes)
+        get
         {
-            if (topic.StartsWith(prefix, StringComparison.Ordinal))
+            lock (_subscriptions)
             {
-                return true;
+                return _subscriptions.ToArray();
             }
         }
-        return false;
     }
+
+    public int SubscriptionCount => _subscriptions.Count;
+
+    public bool Matches(string topic) => _subscriptions.Matches(topic);
 
     public int Subscribe(string prefix)
     {
         IsSubscriber = true;
-        if (!_subscriptions.Contains(prefix))
+        lock (_subscriptions)
         {
             _subscriptions.Add(prefix);
-            Prefixes = [.. _subscriptions];
+            return _subscriptions.Count;
         }
-        return _subscriptions.Count;
     }
 
     public int Unsubscribe(string prefix)
     {
-        if (_subscriptions.Remove(prefix))
+        lock (_subscriptions)
         {
-            Prefixes = [.. _subscriptions];
+            _subscriptions.Remove(prefix);
+            return _subscriptions.Count;
         }
-        return _subscriptions.Count;
     }
 
-    public void Enqueue(byte[] bytes, bool isDelivery)
+    public void Enqueue(byte[] bytes, bool isDelivery, long timestamp)
     {
-        Queue.Enqueue(bytes, isDelivery);
+        Queue.Enqueue(bytes, isDelivery, timestamp);
         PublishCounts();
         PeakQueued = Math.Max(PeakQueued, Queue.Count);
     }

@@ -1,6 +1,6 @@
 using System.Net;
 using SocketsNotebooks.AppProtocol;
-using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.PubSub;
 
@@ -14,13 +14,27 @@ public sealed record BrokerOptions
     public int Backlog { get; init; } = 1024;
 
     /// <summary>
-    /// The named limit on one subscriber's outgoing queue, in messages: reaching it means the
-    /// subscriber is not keeping up and it is disconnected (<see cref="CloseReason.SlowSubscriber"/>).
+    /// An optional limit on one subscriber's queue of published messages, in messages (default: none).
+    /// A burst can put thousands in a queue within one wake-up while the subscriber reads as fast as it
+    /// can, so a count is no sign of a slow reader; a notebook sets one to make the cut-off easy to see.
+    /// Replies to the connection's own commands never count.
     /// </summary>
-    public int MaxQueuedMessages { get; init; } = 1000;
+    public int MaxQueuedMessages { get; init; } = int.MaxValue;
 
-    /// <summary>The same limit in bytes, for large payloads (default 1 MiB).</summary>
-    public long MaxQueuedBytes { get; init; } = 1024 * 1024;
+    /// <summary>
+    /// The limit in bytes: a subscriber with this many bytes of published messages waiting is cut off
+    /// (<see cref="CloseReason.SlowSubscriber"/>), so one stuck reader cannot make the broker's memory grow (default 4 MiB).
+    /// </summary>
+    public long MaxQueuedBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// The limit in time: a subscriber whose oldest waiting message has waited this long is cut off
+    /// (default 10 s). A reader that keeps up empties its queue every few milliseconds, however large a burst.
+    /// </summary>
+    public TimeSpan MaxLag { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many prefixes one connection may subscribe to (default 1,000); one more closes it with <see cref="CloseReason.BadCommand"/>.</summary>
+    public int MaxSubscriptions { get; init; } = 1000;
 
     /// <summary>
     /// The framing limits for what clients send. A publish carries a small payload, so content is
@@ -53,4 +67,7 @@ public sealed record BrokerOptions
 
     /// <summary>Called with a line for each connection opened or closed; runs on the loop's thread (the CLI prints these).</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>The clock its deadlines are measured on (null = the system's); a test passes a fake one and moves it by hand.</summary>
+    public TimeProvider? TimeProvider { get; init; }
 }

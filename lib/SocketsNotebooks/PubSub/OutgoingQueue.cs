@@ -8,7 +8,7 @@ namespace SocketsNotebooks.PubSub;
 /// </summary>
 internal sealed class OutgoingQueue
 {
-    private readonly Queue<(byte[] Bytes, bool IsDelivery)> _entries = new();
+    private readonly Queue<(byte[] Bytes, bool IsDelivery, long Queued)> _entries = new();
     // How much of the head entry was already sent.
     private int _headOffset;
 
@@ -18,10 +18,24 @@ internal sealed class OutgoingQueue
     /// <summary>Bytes waiting.</summary>
     public long Bytes { get; private set; }
 
-    public void Enqueue(byte[] bytes, bool isDelivery)
+    /// <summary>Published messages waiting: what the slow-subscriber limits count (replies to the connection's own commands do not).</summary>
+    public int Deliveries { get; private set; }
+
+    /// <summary>Bytes of published messages waiting.</summary>
+    public long DeliveryBytes { get; private set; }
+
+    /// <summary>When the oldest message still waiting was queued (a timestamp of the broker's clock), or null when none waits.</summary>
+    public long? OldestQueued => _entries.TryPeek(out var head) ? head.Queued : null;
+
+    public void Enqueue(byte[] bytes, bool isDelivery, long queued)
     {
-        _entries.Enqueue((bytes, isDelivery));
+        _entries.Enqueue((bytes, isDelivery, queued));
         Bytes += bytes.Length;
+        if (isDelivery)
+        {
+            Deliveries++;
+            DeliveryBytes += bytes.Length;
+        }
     }
 
     /// <summary>Copies waiting bytes, oldest first, into <paramref name="scratch"/>; returns how many.</summary>
@@ -29,7 +43,7 @@ internal sealed class OutgoingQueue
     {
         int filled = 0;
         int offset = _headOffset;
-        foreach (var (bytes, _) in _entries)
+        foreach (var (bytes, _, _) in _entries)
         {
             int count = Math.Min(bytes.Length - offset, scratch.Length - filled);
             bytes.AsSpan(offset, count).CopyTo(scratch[filled..]);
@@ -50,8 +64,12 @@ internal sealed class OutgoingQueue
         int delivered = 0;
         while (sent > 0)
         {
-            var (bytes, isDelivery) = _entries.Peek();
+            var (bytes, isDelivery, _) = _entries.Peek();
             int left = bytes.Length - _headOffset;
+            if (isDelivery)
+            {
+                DeliveryBytes -= Math.Min(sent, left);
+            }
             if (sent < left)
             {
                 _headOffset += sent;
@@ -63,6 +81,7 @@ internal sealed class OutgoingQueue
             if (isDelivery)
             {
                 delivered++;
+                Deliveries--;
             }
         }
         return delivered;

@@ -1,4 +1,4 @@
-using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.PubSub;
 
@@ -34,7 +34,7 @@ public sealed record SubscriberStats(
     IReadOnlyList<DeliverySample> Samples)
 {
     /// <summary>Whether the broker cut this subscriber off for not keeping up.</summary>
-    public bool CutOff => CloseReason == Hosting.CloseReason.SlowSubscriber;
+    public bool CutOff => CloseReason == Tracing.CloseReason.SlowSubscriber;
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -53,7 +53,7 @@ public sealed partial class TracedSocket : IDisposable
     /// <summary>Milliseconds a blocking <c>Receive</c> waits before failing with <c>TimedOut</c> (0 = forever).</summary>
     public int ReceiveTimeout { get => Socket.ReceiveTimeout; set => Socket.ReceiveTimeout = value; }
 
-    /// <summary>Whether <see cref="Close"/> has been called.</summary>
+    /// <summary>Whether <see cref="Close(string)"/> has been called.</summary>
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     /// <summary><c>bind()</c>: claims a local address and port (port 0 lets the OS choose).</summary>
@@ -113,8 +113,20 @@ public sealed partial class TracedSocket : IDisposable
         {
             return;
         }
-        Socket.Close();
+        // Recorded when called, before the FIN leaves: recorded after, the peer's recv() of 0 bytes
+        // could come first in the trace, an effect before its cause.
         Trace.Record(Conn, Side, TraceKind.Close, 0, 0, note: reason);
+        Socket.Close();
+    }
+
+    /// <summary><c>close()</c> with one of the course's <see cref="CloseReason"/>s as the trace's note, and an optional detail recorded just before.</summary>
+    public void Close(CloseReason reason, string? detail = null)
+    {
+        if (!string.IsNullOrEmpty(detail) && !IsClosed)
+        {
+            RecordError($"{reason}: {detail}");
+        }
+        Close(reason.ToString());
     }
 
     /// <summary>
@@ -143,7 +155,7 @@ public sealed partial class TracedSocket : IDisposable
         Close(reason);
     }
 
-    /// <summary>Same as <see cref="Close"/>.</summary>
+    /// <summary>Same as <see cref="Close(string)"/>.</summary>
     public void Dispose() => Close();
 
     /// <summary>Records a failure or a deliberate close reason against this connection.</summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using SocketsNotebooks.AppProtocol;
-using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Network;
 using SocketsNotebooks.Tracing;
 using Xunit.Abstractions;
 using Trace = SocketsNotebooks.Tracing.Trace;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
 using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.Network;
 using Xunit.Abstractions;
 
 namespace SocketsNotebooks.Tests.AppProtocol;

@@ -1,4 +1,5 @@
 using SocketsNotebooks.Echo;
+using SocketsNotebooks.Network;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.Tests.Echo;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using SocketsNotebooks.Hosting;
 using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.Tracing;
 

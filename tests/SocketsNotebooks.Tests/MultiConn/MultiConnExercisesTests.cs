@@ -1,4 +1,5 @@
 using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Selectors;
 
 namespace SocketsNotebooks.Tests.MultiConn;
 

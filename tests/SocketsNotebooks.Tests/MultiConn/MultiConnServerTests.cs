@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using SocketsNotebooks.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Network;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 using Xunit.Abstractions;
 
@@ -28,6 +30,12 @@ public sealed class MultiConnServerTests(ITestOutputHelper output)
 
     private static async Task<TraceEvent> ServerClosed(Trace trace, int conn, CloseReason reason) =>
         await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Close && e.Note == reason.ToString() && e.Conn == conn, s_wait);
+
+    private static void TalkerEcho(Socket talker)
+    {
+        talker.Send("still here"u8);
+        Assert.Equal("still here", Encoding.ASCII.GetString(ReceiveExactly(talker, 10)));
+    }
 
     private static byte[] ReceiveExactly(Socket socket, int count)
     {
@@ -255,6 +263,34 @@ public sealed class MultiConnServerTests(ITestOutputHelper output)
             Assert.True(stoppedReading, "the server kept reading from a peer that never reads its echo");
             // What the server holds for it (read, not yet echoed) stays near the limit: it stopped reading.
             Assert.InRange(flood.BytesIn - flood.BytesOut, 1, 64 * 1024 + 2 * server.Options.ReceiveSize);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Server_DefaultOptions_SilentConnectionClosedAfterThirtySeconds()
+    {
+        var time = new FakeTimeProvider();
+        var trace = new Trace();
+        var server = MultiConnServer.Start(trace, new MultiConnServerOptions { TimeProvider = time }, nameof(Server_DefaultOptions_SilentConnectionClosedAfterThirtySeconds));
+        try
+        {
+            using var silent = Connect(server);
+            int conn = await ServerConn(trace, silent);
+            using var talker = Connect(server);
+            // The loop is one thread: once the talker's echo is back, the silent connection's accept is
+            // long done, so its clock started before the clock moves.
+            TalkerEcho(talker);
+            time.Advance(TimeSpan.FromSeconds(29));
+            TalkerEcho(talker);
+            Assert.DoesNotContain(trace.Events, e => e.Conn == conn && e.Kind == TraceKind.Close);
+
+            time.Advance(TimeSpan.FromSeconds(2));
+
+            await ServerClosed(trace, conn, CloseReason.IdleTimeout);
         }
         finally
         {

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using SocketsNotebooks.Charts;
-using SocketsNotebooks.Tests.Charts;
-using SocketsNotebooks.Hosting;
 using SocketsNotebooks.PubSub;
+using SocketsNotebooks.Tests.Charts;
+using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.Tests.PubSub;
 

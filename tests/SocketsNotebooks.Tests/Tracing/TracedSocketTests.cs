@@ -136,4 +136,25 @@ public sealed class TracedSocketTests : IDisposable
         Assert.Equal(data.Length, _trace.Recvs(Side.Server).Sum(e => e.Moved));
         Assert.All(_trace.Recvs(Side.Server), e => Assert.InRange(e.Moved, 1, 4096));
     }
+
+    [Fact]
+    public async Task Close_PeerBlockedInRecv_CloseRecordedBeforeThePeersZeroByteRecv()
+    {
+        var trace = new Trace();
+        using var listener = TracedSocket.Tcp(trace, Side.Server);
+        listener.Bind(System.Net.IPAddress.Loopback, 0);
+        listener.Listen();
+        var client = TracedSocket.Tcp(trace, Side.Client);
+        client.Connect(listener.LocalEndPoint!);
+        using var server = listener.Accept();
+        var reading = Task.Run(() => server.Receive(new byte[16]));
+        await trace.WaitForAsync(e => e.Kind == TraceKind.Accept, TimeSpan.FromSeconds(5));
+
+        client.Close("done");
+
+        Assert.Equal(0, await reading.WaitAsync(TimeSpan.FromSeconds(5)));
+        var close = trace.Events.Single(e => e.Kind == TraceKind.Close && e.Side == Side.Client);
+        var fin = trace.Events.Single(e => e.Kind == TraceKind.Recv && e.Side == Side.Server);
+        Assert.True(close.Seq < fin.Seq, $"close #{close.Seq} after the peer's recv of 0 bytes #{fin.Seq}");
+    }
 }

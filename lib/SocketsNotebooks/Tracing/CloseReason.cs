@@ -1,4 +1,4 @@
-namespace SocketsNotebooks.Hosting;
+namespace SocketsNotebooks.Tracing;
 
 /// <summary>
 /// Why a server or client of this course closed one connection: the echo loop of section 2, the
@@ -45,4 +45,10 @@ public enum CloseReason
     AppError,
     /// <summary>The server was stopped with the connection still open.</summary>
     Stopped,
+    /// <summary>
+    /// The server had no room for it: it was out of file descriptors (EMFILE), so it accepted the
+    /// connection with its spare descriptor only to close it at once, or taking the message's content
+    /// would have passed the server's cap on bytes buffered across all connections.
+    /// </summary>
+    Overloaded,
 }

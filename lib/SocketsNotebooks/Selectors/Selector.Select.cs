@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace SocketsNotebooks.MultiConn;
+namespace SocketsNotebooks.Selectors;
 
 // Waiting: the one blocking call of an event loop (the tutorial's `events = sel.select(timeout=None)`).
 public sealed partial class Selector

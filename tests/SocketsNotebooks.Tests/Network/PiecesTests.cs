@@ -1,7 +1,8 @@
 using CsCheck;
+using SocketsNotebooks.Network;
 using SocketsNotebooks.Tracing;
 
-namespace SocketsNotebooks.Tests.Tracing;
+namespace SocketsNotebooks.Tests.Network;
 
 public sealed class PiecesTests
 {

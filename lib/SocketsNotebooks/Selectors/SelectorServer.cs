@@ -2,11 +2,11 @@ using System.Net.Sockets;
 using SocketsNotebooks.Hosting;
 using SocketsNotebooks.Tracing;
 
-namespace SocketsNotebooks.MultiConn;
+namespace SocketsNotebooks.Selectors;
 
 /// <summary>
 /// The event loop of <c>multiconn-server.py</c>, written once for every selector-driven server of the
-/// course (<see cref="MultiConnServer"/>, the application server, the pub/sub broker): one thread, a
+/// course (section 2's multi-connection echo server, the application server, the pub/sub broker): one thread, a
 /// <see cref="Selector"/>, the listener registered for reading with no data. A readable listener
 /// means accept, then the server's <see cref="AcceptWrapper"/>; a ready connection means the server's
 /// <see cref="ServiceConnection"/>. What a server owns is what happens to one connection; what it
@@ -16,13 +16,22 @@ namespace SocketsNotebooks.MultiConn;
 public abstract class SelectorServer : BackgroundServer
 {
     private readonly Action<string>? _log;
+    private readonly AcceptGuard _acceptGuard;
 
-    /// <summary>Sets the name, trace and log callback (the tutorial's prints; may be null); then call <see cref="BackgroundServer.Start"/>.</summary>
-    protected SelectorServer(string name, Trace trace, Action<string>? log)
+    /// <summary>
+    /// Sets the name, trace, log callback (the tutorial's prints; may be null) and clock (null = the
+    /// system's; a test passes a fake one); then call <see cref="BackgroundServer.Start"/>.
+    /// </summary>
+    protected SelectorServer(string name, Trace trace, Action<string>? log, TimeProvider? time = null)
         : base(name, trace)
     {
         _log = log;
+        Time = time ?? TimeProvider.System;
+        _acceptGuard = new AcceptGuard(Time);
     }
+
+    /// <summary>The clock every deadline of this server is measured on.</summary>
+    protected TimeProvider Time { get; }
 
     /// <summary>The loop's selector (the tutorial's <c>sel</c>).</summary>
     protected Selector Selector { get; } = new();
@@ -39,12 +48,15 @@ public abstract class SelectorServer : BackgroundServer
         // The tutorial: lsock.setblocking(False); sel.register(lsock, EVENT_READ, data=None).
         // data = null is how the loop tells the listener from a connection.
         Listener.Blocking = false;
+        // Before the first accept: a process that runs out of descriptors later can still serve.
+        WarmUp();
+        _acceptGuard.TakeSpare();
         Selector.Register(Listener, SelectorEvents.Read, data: null);
         try
         {
             while (!stopping.IsCancellationRequested)
             {
-                var events = Selector.Select(SelectTimeout);
+                var events = Selector.Select(_acceptGuard.IsPaused ? _acceptGuard.Shorter(SelectTimeout) : SelectTimeout);
                 int serviced = 0;
                 foreach (var (key, mask) in events)
                 {
@@ -52,11 +64,16 @@ public abstract class SelectorServer : BackgroundServer
                         ? Service(key, connection, mask)
                         : Accept(key.Traced!);
                 }
+                if (_acceptGuard.ResumeIfDue())
+                {
+                    Selector.Register(Listener, SelectorEvents.Read, data: null);
+                }
                 AfterWakeUp(events.Count, serviced);
             }
         }
         finally
         {
+            _acceptGuard.Dispose();
             // Stop() closes these sockets; the records should say so too.
             foreach (var key in Selector.Keys)
             {
@@ -85,6 +102,16 @@ public abstract class SelectorServer : BackgroundServer
     /// or <see cref="CloseReason.AppError"/>), never the server.
     /// </summary>
     protected abstract int ServiceConnection(SelectorKey key, SelectorEvents mask);
+
+    /// <summary>
+    /// Runs once before the first <c>accept()</c>: encode and decode one message, so every assembly a
+    /// request needs is loaded while descriptors are free. .NET loads an assembly by opening its file;
+    /// a load that fails because the process is out of descriptors (EMFILE) is remembered, and every
+    /// later request would fail with <c>FileNotFoundException</c> long after the descriptors are back.
+    /// </summary>
+    protected virtual void WarmUp()
+    {
+    }
 
     /// <summary>After each return from <c>Select</c>: how many (socket, mask) pairs it reported and how many were serviced.</summary>
     protected virtual void AfterWakeUp(int reported, int serviced)
@@ -154,10 +181,21 @@ public abstract class SelectorServer : BackgroundServer
         }
         catch (SocketException e) when (!Stopping.IsCancellationRequested)
         {
-            // E.g. out of file descriptors (EMFILE) or buffers (ENOBUFS). The connection stays in the
-            // backlog and the listener stays readable, so the loop retries on its next wake-up; the
-            // connections already open carry on. The traced Accept recorded the error.
-            TryLog($"accept() failed: {e.SocketErrorCode}", listener);
+            // E.g. out of file descriptors (EMFILE, ENFILE) or buffers (ENOBUFS). The connection stays
+            // in the backlog and the listener stays readable: retrying at once would spin at 100% CPU
+            // and log thousands of lines a second. Out of descriptors, the spare one makes room to
+            // accept the waiting connection and close it, so its client hears "no" instead of waiting;
+            // then the listener rests for a moment. The connections already open carry on.
+            if (e.SocketErrorCode == SocketError.TooManyOpenSockets
+                && _acceptGuard.ShedOne(() => AcceptConnection(listener)) is { } peer)
+            {
+                TryLog($"Closing connection to {peer} ({nameof(CloseReason.Overloaded)}: {AcceptGuard.ShedDetail})", listener);
+            }
+            Selector.Unregister(Listener);
+            if (_acceptGuard.Pause(e.SocketErrorCode) is { } line)
+            {
+                TryLog(line, listener);
+            }
             return 0;
         }
         try

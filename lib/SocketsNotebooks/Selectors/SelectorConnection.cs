@@ -1,7 +1,6 @@
-using SocketsNotebooks.Hosting;
 using SocketsNotebooks.Tracing;
 
-namespace SocketsNotebooks.MultiConn;
+namespace SocketsNotebooks.Selectors;
 
 /// <summary>
 /// What a <see cref="SelectorServer"/> keeps for one accepted connection and hands back as the

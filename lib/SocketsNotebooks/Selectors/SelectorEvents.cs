@@ -1,4 +1,4 @@
-namespace SocketsNotebooks.MultiConn;
+namespace SocketsNotebooks.Selectors;
 
 /// <summary>
 /// What a registered socket is watched for: the events mask of Python's <c>selectors</c>

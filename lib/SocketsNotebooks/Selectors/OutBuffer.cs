@@ -1,4 +1,4 @@
-namespace SocketsNotebooks.MultiConn;
+namespace SocketsNotebooks.Selectors;
 
 /// <summary>
 /// Bytes waiting to be sent: append at the end, consume from the front as <c>send()</c> takes them.

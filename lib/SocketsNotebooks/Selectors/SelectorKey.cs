@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using SocketsNotebooks.Tracing;
 
-namespace SocketsNotebooks.MultiConn;
+namespace SocketsNotebooks.Selectors;
 
 /// <summary>
 /// One registration in a <see cref="Selector"/>: Python's <c>SelectorKey</c> (<c>fileobj</c>, <c>events</c>, <c>data</c>).

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using SocketsNotebooks.MultiConn;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 
-namespace SocketsNotebooks.Tests.MultiConn;
+namespace SocketsNotebooks.Tests.Selectors;
 
 public sealed class SelectorTests
 {

@@ -1,4 +1,4 @@
-namespace SocketsNotebooks.MultiConn;
+namespace SocketsNotebooks.Selectors;
 
 /// <summary>
 /// One entry of <see cref="Selector.Select"/>'s answer: Python's <c>(key, mask)</c> pair.

@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Tracing;
 
-namespace SocketsNotebooks.Tracing;
+namespace SocketsNotebooks.Network;
 
 /// <summary>
 /// "A network in a box": a loopback relay between a client and a server that re-cuts the byte

@@ -4,10 +4,11 @@ using System.Text;
 using CsCheck;
 using SocketsNotebooks.Echo;
 using SocketsNotebooks.Hosting;
+using SocketsNotebooks.Network;
 using SocketsNotebooks.Tracing;
 using Xunit.Abstractions;
 
-namespace SocketsNotebooks.Tests.Tracing;
+namespace SocketsNotebooks.Tests.Network;
 
 public sealed class RelayTests(ITestOutputHelper output)
 {

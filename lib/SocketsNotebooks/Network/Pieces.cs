@@ -1,4 +1,4 @@
-namespace SocketsNotebooks.Tracing;
+namespace SocketsNotebooks.Network;
 
 /// <summary>
 /// How the <see cref="Relay"/> cuts a byte stream: the sizes of the pieces it sends, one after

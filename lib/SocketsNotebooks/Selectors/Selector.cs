@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using SocketsNotebooks.Tracing;
 
-namespace SocketsNotebooks.MultiConn;
+namespace SocketsNotebooks.Selectors;
 
 /// <summary>
 /// A small C# counterpart of Python's <c>selectors.DefaultSelector</c>, built on <see cref="Socket.Select(System.Collections.IList, System.Collections.IList, System.Collections.IList, int)"/>:

@@ -2,32 +2,68 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using SocketsNotebooks.Hosting;
-using SocketsNotebooks.MultiConn;
+using Microsoft.Extensions.Time.Testing;
+using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 using Trace = SocketsNotebooks.Tracing.Trace;
 
-namespace SocketsNotebooks.Tests.MultiConn;
+namespace SocketsNotebooks.Tests.Selectors;
 
 public sealed class SelectorServerTests
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(5);
 
     [Fact]
-    public async Task Accept_FailsWithEmfileThreeTimes_LoopRetriesAndServesTheClient()
+    public async Task Accept_FailsWithEmfile_WaitingClientClosedAtOnceAndTheNextOneServed()
     {
         var trace = new Trace();
-        var server = new TestEchoServer(trace, nameof(Accept_FailsWithEmfileThreeTimes_LoopRetriesAndServesTheClient), acceptFailures: 3);
+        var server = new TestEchoServer(trace, nameof(Accept_FailsWithEmfile_WaitingClientClosedAtOnceAndTheNextOneServed), acceptFailures: 1);
         try
         {
-            using var client = Connect(server);
+            using var turnedAway = Connect(server);
 
+            // Accepted with the spare descriptor only to be closed: its client hears "no" instead of waiting.
+            Assert.Equal(0, turnedAway.Receive(new byte[16]));
+            using var client = Connect(server);
             Assert.Equal("hello", Echo(client, "hello"));
-            Assert.Equal(3, server.LogLines.Count(l => l == "accept() failed: TooManyOpenSockets"));
+            Assert.Contains(server.LogLines, l => l.StartsWith("accept() failed: TooManyOpenSockets", StringComparison.Ordinal));
+            Assert.Contains(server.LogLines, l => l.StartsWith("Closing connection to", StringComparison.Ordinal) && l.Contains(nameof(CloseReason.Overloaded)));
             Assert.True(server.IsRunning);
             Assert.Null(server.Failure);
-            // The accept errors are in the trace, on the listener's side.
+            // The accept error and the close are in the trace.
             await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Error && e.Note.Contains("EMFILE"), s_wait);
+            await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Close && e.Note == nameof(CloseReason.Overloaded), s_wait);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public void Accept_OutOfDescriptors_RestsInsteadOfSpinningAndLogsOncePerSecond()
+    {
+        var time = new FakeTimeProvider();
+        var server = new TestEchoServer(new Trace(), nameof(Accept_OutOfDescriptors_RestsInsteadOfSpinningAndLogsOncePerSecond),
+            acceptFailures: int.MaxValue, time);
+        try
+        {
+            using var waiting = Connect(server); // in the backlog: the listener stays readable
+
+            Assert.True(SpinWait.SpinUntil(() => server.AcceptAttempts > 0, s_wait));
+            server.WaitForWakeUps(5, s_wait);
+            // One failed accept(), one more with the spare descriptor; then the listener rests while the clock stands still.
+            Assert.InRange(server.AcceptAttempts, 1, 2);
+            Assert.Single(server.LogLines, l => l.StartsWith("accept() failed", StringComparison.Ordinal));
+
+            time.Advance(TimeSpan.FromSeconds(1));
+            int before = server.AcceptAttempts;
+            Assert.True(SpinWait.SpinUntil(() => server.AcceptAttempts > before, s_wait), "accepting did not resume");
+            server.WaitForWakeUps(5, s_wait);
+
+            Assert.InRange(server.AcceptAttempts, before + 1, before + 2);
+            Assert.Equal(2, server.LogLines.Count(l => l.StartsWith("accept() failed", StringComparison.Ordinal)));
+            Assert.True(server.IsRunning);
         }
         finally
         {
@@ -101,14 +137,16 @@ public sealed class SelectorServerTests
         private readonly ConcurrentQueue<string> _log;
         private readonly SemaphoreSlim _closedSignal = new(0);
         private int _acceptFailures;
+        private int _acceptAttempts;
+        private int _wakeUps;
 
-        public TestEchoServer(Trace trace, string name, int acceptFailures = 0)
-            : this(trace, name, acceptFailures, new ConcurrentQueue<string>())
+        public TestEchoServer(Trace trace, string name, int acceptFailures = 0, TimeProvider? time = null)
+            : this(trace, name, acceptFailures, new ConcurrentQueue<string>(), time)
         {
         }
 
-        private TestEchoServer(Trace trace, string name, int acceptFailures, ConcurrentQueue<string> log)
-            : base(name, trace, log.Enqueue)
+        private TestEchoServer(Trace trace, string name, int acceptFailures, ConcurrentQueue<string> log, TimeProvider? time)
+            : base(name, trace, log.Enqueue, time)
         {
             _log = log;
             _acceptFailures = acceptFailures;
@@ -127,8 +165,19 @@ public sealed class SelectorServerTests
             return ClosedRecords.Last();
         }
 
+        public int AcceptAttempts => Volatile.Read(ref _acceptAttempts);
+
+        public void WaitForWakeUps(int count, TimeSpan timeout)
+        {
+            int target = Volatile.Read(ref _wakeUps) + count;
+            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref _wakeUps) >= target, timeout), $"fewer than {count} wake-ups");
+        }
+
+        protected override void AfterWakeUp(int reported, int serviced) => Interlocked.Increment(ref _wakeUps);
+
         protected override TracedSocket AcceptConnection(TracedSocket listener)
         {
+            Interlocked.Increment(ref _acceptAttempts);
             if (_acceptFailures > 0)
             {
                 _acceptFailures--;
