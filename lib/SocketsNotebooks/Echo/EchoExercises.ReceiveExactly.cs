@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using SocketsNotebooks.Network;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.Echo;
