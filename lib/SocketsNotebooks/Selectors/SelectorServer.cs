@@ -17,15 +17,19 @@ public abstract class SelectorServer : BackgroundServer
 {
     private readonly Action<string>? _log;
 
-    /// <summary>Sets the name, trace and log callback (the tutorial's prints; may be null); then call <see cref="BackgroundServer.Start"/>.</summary>
-    protected SelectorServer(string name, Trace trace, Action<string>? log)
+    /// <summary>
+    /// Sets the name, trace and log callback (the tutorial's prints; may be null), and the selector the
+    /// loop waits with (<see cref="Selector"/> unless told otherwise); then call <see cref="BackgroundServer.Start"/>.
+    /// </summary>
+    protected SelectorServer(string name, Trace trace, Action<string>? log, SelectorKind selector = SelectorKind.Select)
         : base(name, trace)
     {
         _log = log;
+        Selector = BaseSelector.Create(selector);
     }
 
-    /// <summary>The loop's selector (the tutorial's <c>sel</c>).</summary>
-    protected Selector Selector { get; } = new();
+    /// <summary>The loop's selector (the tutorial's <c>sel</c>): the same calls on either kind.</summary>
+    protected BaseSelector Selector { get; }
 
     /// <summary>What the loop's selector watches right now (a snapshot): the listener plus one key per open connection.</summary>
     public IReadOnlyList<SelectorKey> Keys => Selector.Keys;
@@ -40,6 +44,8 @@ public abstract class SelectorServer : BackgroundServer
         // data = null is how the loop tells the listener from a connection.
         Listener.Blocking = false;
         Selector.Register(Listener, SelectorEvents.Read, data: null);
+        // Stop() closes the sockets; that wakes Socket.Select, but not epoll_wait.
+        using var wake = stopping.Register(Selector.Wake);
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -66,6 +72,7 @@ public abstract class SelectorServer : BackgroundServer
                     OnClosed(connection, CloseReason.Stopped, "server stopped");
                 }
             }
+            Selector.Dispose();
         }
         return Task.CompletedTask;
     }
