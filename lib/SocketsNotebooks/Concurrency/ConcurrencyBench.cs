@@ -1,0 +1,40 @@
+namespace SocketsNotebooks.Concurrency;
+
+/// <summary>
+/// Every model against the same closed-loop load, side by side: for each number of connections, each
+/// model's server is started (untraced), measured with <see cref="EchoLoad"/> and stopped, so the
+/// models take turns and a busy moment of the machine does not fall on one model only.
+/// </summary>
+public static class ConcurrencyBench
+{
+    /// <summary>
+    /// Runs <paramref name="models"/> (default: all) at each of <paramref name="connections"/> (default
+    /// 1, 10, 100, 1,000) with <paramref name="size"/>-byte requests, each measured for
+    /// <paramref name="duration"/> after a warm-up of at most <paramref name="warmup"/>. Reports each
+    /// result to <paramref name="progress"/> as it comes. The results carry the model's label.
+    /// </summary>
+    public static async Task<IReadOnlyList<EchoLoadResult>> RunAsync(IReadOnlyList<ConcurrencyModel>? models = null,
+        IReadOnlyList<int>? connections = null, TimeSpan? duration = null, TimeSpan? warmup = null, int size = 1024,
+        IProgress<EchoLoadResult>? progress = null)
+    {
+        var results = new List<EchoLoadResult>();
+        foreach (int count in connections ?? [1, 10, 100, 1000])
+        {
+            foreach (var model in models ?? EchoModels.All)
+            {
+                var server = EchoModels.Start(model, name: $"bench-{model.ToString().ToLowerInvariant()}");
+                try
+                {
+                    var result = await EchoLoad.RunAsync(server.EndPoint, count, duration, size, warmup, EchoModels.Label(model)).ConfigureAwait(false);
+                    results.Add(result);
+                    progress?.Report(result);
+                }
+                finally
+                {
+                    server.Stop();
+                }
+            }
+        }
+        return results;
+    }
+}
