@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using SocketsNotebooks.Tracing;
+
+namespace SocketsNotebooks.Concurrency;
+
+/// <summary>The check behind the "try this" cell of notebook 06: it says ✅ or ❌ and why.</summary>
+public static class ConcurrencyExercises
+{
+    /// <summary>How long the check waits for any one answer from the learner's server.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(1);
+
+    private const int Crowd = 50;
+
+    /// <summary>
+    /// Runs an <see cref="AsyncEchoServer"/> with <paramref name="handler"/> as its per-connection code
+    /// and checks, in order: a client that never sends does not hold up a second client; bytes come
+    /// back exactly, also when they arrive in pieces larger than a 1 KiB buffer; a client's FIN ends
+    /// the connection; and 50 clients that connect first and then all speak at once are all answered.
+    /// </summary>
+    public static async Task<string> CheckAsyncEcho(Func<Socket, CancellationToken, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var server = AsyncEchoServer.Start(name: "06-exercise-check", handler: handler);
+        var clients = new List<Socket>();
+        try
+        {
+            Socket Open()
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                clients.Add(socket);
+                socket.Connect(server.EndPoint);
+                return socket;
+            }
+
+            Open(); // a client that connects and never says a word
+            var hello = Open();
+            var (back, closed) = await ExchangeAsync(hello, "hello"u8.ToArray()).ConfigureAwait(false);
+            if (back.Length < 5)
+            {
+                return server.LastHandlerFailure is { } failure
+                    ? $"❌ Your handler threw {failure.GetType().Name}: {failure.Message}"
+                    : closed
+                        ? $"❌ The connection was closed {(back.Length == 0 ? "without a byte coming back" : $"after only {PythonBytes.Repr(back)} came back")}: the handler returned before it echoed b'hello'. It should loop: receive, send back what came, until ReceiveAsync returns 0."
+                        : $"❌ A client that never sends was connected first, and a second client's b'hello' got {(back.Length == 0 ? "no echo" : $"only {PythonBytes.Repr(back)}")} within {Patience.TotalSeconds:0} s. "
+                            + "Your handler blocks the thread that runs it: a blocking Receive inside an async method never gives the thread back, so the server cannot get to anyone else. Await ReceiveAsync and SendAsync instead.";
+            }
+            if (back.Length > 5 && back.AsSpan().StartsWith("hello"u8))
+            {
+                return $"❌ The client sent b'hello' (5 bytes) and got back {back.Length:N0} bytes ({PythonBytes.Repr(back, 24)}). "
+                    + "Send back only the bytes this receive returned (buffer[..n], or buffer.AsMemory(0, n)), not the whole buffer.";
+            }
+            if (!back.AsSpan().SequenceEqual("hello"u8))
+            {
+                return $"❌ The client sent b'hello' and got back {PythonBytes.Repr(back, 24)}.";
+            }
+
+            var payload = new byte[3010];
+            new Random(11).NextBytes(payload);
+            (back, _) = await ExchangeAsync(hello, payload).ConfigureAwait(false);
+            int wrong = Mismatch(payload, back);
+            if (wrong >= 0)
+            {
+                return $"❌ 3,010 bytes sent; {back.Length:N0} came back within {Patience.TotalSeconds:0} s, and they differ from byte {wrong:N0} on. "
+                    + "Send back exactly the bytes each receive returned, all of them, in order.";
+            }
+
+            var leaving = Open();
+            leaving.Send("bye"u8);
+            leaving.Shutdown(SocketShutdown.Send);
+            (back, closed) = await ExchangeAsync(leaving, [], expect: 3, waitForClose: true).ConfigureAwait(false);
+            if (!back.AsSpan().SequenceEqual("bye"u8))
+            {
+                return $"❌ A client sent b'bye' and then its FIN; it got back {PythonBytes.Repr(back, 24)} instead of b'bye'.";
+            }
+            if (!closed)
+            {
+                return $"❌ A client sent b'bye' and its FIN. The echo came back, but the connection was still open {Patience.TotalSeconds:0} s later. "
+                    + "When ReceiveAsync returns 0 the client has finished: return from the handler (the server closes the socket then).";
+            }
+
+            // A crowd: every client connects first and only then speaks, so a handler that holds a
+            // thread while it waits (blocking calls, also inside Task.Run) needs all 50 threads at once.
+            var crowd = Enumerable.Range(0, Crowd).Select(_ => Open()).ToArray();
+            var clock = Stopwatch.StartNew();
+            var answers = await Task.WhenAll(crowd.Select(c => ExchangeAsync(c, "ping"u8.ToArray()))).ConfigureAwait(false);
+            int answered = answers.Count(a => a.Back.AsSpan().SequenceEqual("ping"u8));
+            if (answered < Crowd)
+            {
+                return $"❌ {Crowd} clients connected, then each sent b'ping': only {answered} got their echo within {Patience.TotalSeconds:0} s. "
+                    + "Each connection holds a thread while your handler waits (Task.Run around blocking calls does too), and the thread pool adds threads slowly. "
+                    + "Await ReceiveAsync and SendAsync, so no thread waits.";
+            }
+            return $"✅ Your handler awaits instead of blocking: {Crowd} clients connected at once and all got their echo within "
+                + $"{clock.Elapsed.TotalMilliseconds:0} ms, with a silent client connected all along; 3,010 bytes came back exactly; a client's FIN closed its connection. "
+                + $"The thread pool has {ThreadPool.ThreadCount} threads for {server.OpenConnections} open connections.";
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Abort();
+            }
+            server.Stop();
+        }
+    }
+
+    // Sends `data`, then reads until `expect` bytes (default: as many as sent) are back, the peer
+    // closes, or Patience runs out; with waitForClose, goes on reading until the peer closes.
+    private static async Task<(byte[] Back, bool Closed)> ExchangeAsync(Socket socket, byte[] data, int? expect = null, bool waitForClose = false)
+    {
+        using var patience = new CancellationTokenSource(Patience);
+        var back = new List<byte>();
+        var buffer = new byte[4096];
+        try
+        {
+            if (data.Length > 0)
+            {
+                await socket.SendAsync(data, SocketFlags.None, patience.Token).ConfigureAwait(false);
+            }
+            int wanted = expect ?? data.Length;
+            while (back.Count < wanted || waitForClose)
+            {
+                int n = await socket.ReceiveAsync(buffer, SocketFlags.None, patience.Token).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return ([.. back], true);
+                }
+                back.AddRange(buffer.AsSpan(0, n));
+            }
+            return ([.. back], false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException)
+        {
+            // Out of patience, or reset by a handler that failed: judge what came back so far.
+            return ([.. back], e is SocketException);
+        }
+    }
+
+    private static int Mismatch(byte[] sent, byte[] back)
+    {
+        int common = Math.Min(sent.Length, back.Length);
+        int at = sent.AsSpan(0, common).CommonPrefixLength(back.AsSpan(0, common));
+        return at < common || back.Length != sent.Length ? at : -1;
+    }
+}
