@@ -46,12 +46,14 @@ public static partial class ConcurrencyCharts
             line.Set("line", Dyn(("color", color), ("width", 2), ("dash", mine.Any(r => r.Starved > 0) ? "dot" : "solid")));
             traces.Add(line);
         }
-        var yAxis = Axis(yTitle, automargin: true, toZero: !logY);
-        if (logY)
-        {
-            yAxis.Set("type", "log");
-        }
+        var yAxis = logY ? LogAxis(yTitle) : Axis(yTitle, automargin: true, toZero: true);
         var layout = BaseLayout(title, LogAxis("connections, one request in flight each (log scale)"), yAxis, height: 440);
+        if (all.Any(r => r.Starved > 0))
+        {
+            // The legend says what a hollow point means, right where the reader looks up the colours.
+            layout.Set("legend", Dyn(("title", Dyn(("text", "○ hollow: some connections<br>got no echo in the whole run"),
+                ("font", Dyn(("size", 11), ("color", "#555")))))));
+        }
         return Chart(traces, layout);
     }
 

@@ -9,7 +9,7 @@ namespace SocketsNotebooks.Concurrency;
 public static class ConcurrencyExercises
 {
     /// <summary>How long the check waits for any one answer from the learner's server.</summary>
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(0.5);
 
     private const int Crowd = 50;
 
@@ -43,7 +43,7 @@ public static class ConcurrencyExercises
                     ? $"❌ Your handler threw {failure.GetType().Name}: {failure.Message}"
                     : closed
                         ? $"❌ The connection was closed {(back.Length == 0 ? "without a byte coming back" : $"after only {PythonBytes.Repr(back)} came back")}: the handler returned before it echoed b'hello'. It should loop: receive, send back what came, until ReceiveAsync returns 0."
-                        : $"❌ A client that never sends was connected first, and a second client's b'hello' got {(back.Length == 0 ? "no echo" : $"only {PythonBytes.Repr(back)}")} within {Patience.TotalSeconds:0} s. "
+                        : $"❌ A client that never sends was connected first, and a second client's b'hello' got {(back.Length == 0 ? "no echo" : $"only {PythonBytes.Repr(back)}")} within {Patience.TotalSeconds:0.#} s. "
                             + "Your handler blocks the thread that runs it: a blocking Receive inside an async method never gives the thread back, so the server cannot get to anyone else. Await ReceiveAsync and SendAsync instead.";
             }
             if (back.Length > 5 && back.AsSpan().StartsWith("hello"u8))
@@ -62,7 +62,7 @@ public static class ConcurrencyExercises
             int wrong = Mismatch(payload, back);
             if (wrong >= 0)
             {
-                return $"❌ 3,010 bytes sent; {back.Length:N0} came back within {Patience.TotalSeconds:0} s, and they differ from byte {wrong:N0} on. "
+                return $"❌ 3,010 bytes sent; {back.Length:N0} came back within {Patience.TotalSeconds:0.#} s, and they differ from byte {wrong:N0} on. "
                     + "Send back exactly the bytes each receive returned, all of them, in order.";
             }
 
@@ -76,7 +76,7 @@ public static class ConcurrencyExercises
             }
             if (!closed)
             {
-                return $"❌ A client sent b'bye' and its FIN. The echo came back, but the connection was still open {Patience.TotalSeconds:0} s later. "
+                return $"❌ A client sent b'bye' and its FIN. The echo came back, but the connection was still open {Patience.TotalSeconds:0.#} s later. "
                     + "When ReceiveAsync returns 0 the client has finished: return from the handler (the server closes the socket then).";
             }
 
@@ -88,7 +88,7 @@ public static class ConcurrencyExercises
             int answered = answers.Count(a => a.Back.AsSpan().SequenceEqual("ping"u8));
             if (answered < Crowd)
             {
-                return $"❌ {Crowd} clients connected, then each sent b'ping': only {answered} got their echo within {Patience.TotalSeconds:0} s. "
+                return $"❌ {Crowd} clients connected, then each sent b'ping': only {answered} got their echo within {Patience.TotalSeconds:0.#} s. "
                     + "Each connection holds a thread while your handler waits (Task.Run around blocking calls does too), and the thread pool adds threads slowly. "
                     + "Await ReceiveAsync and SendAsync, so no thread waits.";
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -45,14 +46,14 @@ public static class ConnectionCost
         try
         {
             var before = ProcessSnapshot.Take();
-            var samples = new List<ConnectionCostSample> { Sample(label, 0, before, before) };
+            var samples = new List<ConnectionCostSample> { Sample(label, 0, before, before, TimeSpan.Zero) };
+            var opening = new Stopwatch();
             foreach (int count in counts)
             {
-                while (clients.Count < count)
-                {
-                    clients.Add(OpenAndEcho(server.EndPoint));
-                }
-                samples.Add(Sample(label, count, before, ProcessSnapshot.Take()));
+                opening.Start();
+                OpenAndEcho(server.EndPoint, clients, count - clients.Count);
+                opening.Stop();
+                samples.Add(Sample(label, count, before, ProcessSnapshot.Take(), opening.Elapsed));
             }
             return samples;
         }
@@ -70,35 +71,40 @@ public static class ConnectionCost
     public static Task<IReadOnlyList<ConnectionCostSample>> MeasureAsync(ConcurrencyModel model, IReadOnlyList<int>? steps = null) =>
         Task.Factory.StartNew(() => Measure(model, steps), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static ConnectionCostSample Sample(string model, int connections, ProcessSnapshot before, ProcessSnapshot now) =>
+    private static ConnectionCostSample Sample(string model, int connections, ProcessSnapshot before, ProcessSnapshot now, TimeSpan opening) =>
         new(model, connections, now.Threads, now.Threads - before.Threads, now.ResidentBytes - before.ResidentBytes,
-            now.VirtualBytes - before.VirtualBytes, now.ManagedBytes - before.ManagedBytes);
+            now.VirtualBytes - before.VirtualBytes, now.ManagedBytes - before.ManagedBytes, Math.Round(opening.TotalSeconds, 3));
 
-    // Connect, and wait (bounded) for one small echo: proof that the server has taken the connection on.
-    private static Socket OpenAndEcho(IPEndPoint server)
+    // Connects `count` more clients, then has each send a few bytes and waits (bounded) for every
+    // echo: proof that the server has taken each connection on. All connect first and all send
+    // before any reply is read, so the server starts its threads or tasks back to back.
+    private static void OpenAndEcho(IPEndPoint server, List<Socket> clients, int count)
     {
-        var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000, SendTimeout = 5000, NoDelay = true };
-        try
+        int first = clients.Count;
+        for (int i = 0; i < count; i++)
         {
+            var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000, SendTimeout = 5000, NoDelay = true };
+            clients.Add(socket);
             socket.Connect(server);
-            Span<byte> message = stackalloc byte[MessageSize];
-            message.Fill((byte)'c');
-            socket.Send(message);
+        }
+        var message = new byte[MessageSize];
+        Array.Fill(message, (byte)'c');
+        for (int i = first; i < clients.Count; i++)
+        {
+            clients[i].Send(message);
+        }
+        var echo = new byte[MessageSize];
+        for (int i = first; i < clients.Count; i++)
+        {
             for (int got = 0; got < MessageSize;)
             {
-                int n = socket.Receive(message[got..]);
+                int n = clients[i].Receive(echo, got, MessageSize - got, SocketFlags.None);
                 if (n == 0)
                 {
                     throw new InvalidOperationException("The server closed a new connection instead of echoing.");
                 }
                 got += n;
             }
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
         }
     }
 }

@@ -8,6 +8,7 @@ namespace SocketsNotebooks.Concurrency;
 /// <param name="ResidentBytesAdded">Growth of resident memory (RAM really used: touched stack pages, heap, ...).</param>
 /// <param name="VirtualBytesAdded">Growth of reserved address space (thread stacks are reserved whole).</param>
 /// <param name="ManagedBytesAdded">Growth of the .NET heap (live objects after a full collection).</param>
+/// <param name="OpenSeconds">Time spent opening the connections so far (connect, send, and wait for each echo), measurements left out.</param>
 public sealed record ConnectionCostSample(
     string Model,
     int Connections,
@@ -15,7 +16,8 @@ public sealed record ConnectionCostSample(
     int ThreadsAdded,
     long ResidentBytesAdded,
     long VirtualBytesAdded,
-    long ManagedBytesAdded)
+    long ManagedBytesAdded,
+    double OpenSeconds)
 {
     /// <summary>Resident bytes added per connection (0 at 0 connections).</summary>
     public double ResidentBytesPerConnection => Connections == 0 ? 0 : (double)ResidentBytesAdded / Connections;

@@ -140,7 +140,7 @@ internal sealed partial class EchoLoadRun : IDisposable
             Percentile(0.50), Percentile(0.99), _failed, _mismatches, _flights.Select(f => f.Completed).ToArray());
     }
 
-    private static readonly long StallTicks = Ticks(TimeSpan.FromMilliseconds(100));
+    private static readonly long StallTicks = Ticks(TimeSpan.FromMilliseconds(50));
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 }

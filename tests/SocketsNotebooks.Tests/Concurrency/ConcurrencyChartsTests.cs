@@ -43,10 +43,10 @@ public sealed class ConcurrencyChartsTests
     {
         ConnectionCostSample[] samples =
         [
-            new("thread per connection", 0, 10, 0, 0, 0, 0),
-            new("thread per connection", 1000, 1010, 1000, 24 << 20, 8L << 30, 3 << 20),
-            new("async/await", 0, 10, 0, 0, 0, 0),
-            new("async/await", 1000, 13, 3, 3 << 20, 0, 3 << 20),
+            new("thread per connection", 0, 10, 0, 0, 0, 0, 0),
+            new("thread per connection", 1000, 1010, 1000, 24 << 20, 8L << 30, 3 << 20, 0.9),
+            new("async/await", 0, 10, 0, 0, 0, 0, 0),
+            new("async/await", 1000, 13, 3, 3 << 20, 0, 3 << 20, 0.1),
         ];
 
         string[] threads = FigureJson.Strings(ConcurrencyCharts.Threads(samples, "threads"));

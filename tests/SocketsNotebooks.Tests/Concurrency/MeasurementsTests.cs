@@ -52,6 +52,34 @@ public sealed class MeasurementsTests
         Assert.Throws<ArgumentException>(() => ConnectionCost.Measure(ConcurrencyModel.Blocking));
 
     [Fact]
+    public async Task ProcessThreads_AfterAnAsyncEcho_TheRuntimesSocketThreadIsNamed()
+    {
+        var server = AsyncEchoServer.Start(name: nameof(ProcessThreads_AfterAnAsyncEcho_TheRuntimesSocketThreadIsNamed));
+        try
+        {
+            await EchoLoad.RunAsync(server.EndPoint, 1, TimeSpan.FromMilliseconds(20));
+        }
+        finally
+        {
+            server.Stop();
+        }
+
+        var names = ProcessThreads.ByName();
+
+        Assert.True(ProcessThreads.Count > 1);
+        if (OperatingSystem.IsLinux())
+        {
+            // The thread(s) that wait in epoll for every socket with a pending async call: one on a
+            // small machine, a few on a big one.
+            Assert.InRange(names.GetValueOrDefault(".NET Sockets"), 1, Environment.ProcessorCount);
+        }
+        else
+        {
+            Assert.Empty(names);
+        }
+    }
+
+    [Fact]
     public async Task Bench_TwoModelsTwoCounts_InterleavedByConnections()
     {
         var results = await ConcurrencyBench.RunAsync([ConcurrencyModel.Async, ConcurrencyModel.Threads], [1, 3], TimeSpan.FromMilliseconds(50));
