@@ -107,6 +107,7 @@ internal sealed partial class EchoLoadRun
         }
         flight.Dead = true;
         _failed++;
+        _alive--;
         if (!flight.Answered)
         {
             flight.Answered = true;

@@ -17,6 +17,7 @@ internal sealed partial class EchoLoadRun : IDisposable
     private long _measureTo;
     private int _failed;
     private int _unanswered;
+    private int _alive;
     private long _mismatches;
 
     public EchoLoadRun(int connections, int size)
@@ -34,7 +35,7 @@ internal sealed partial class EchoLoadRun : IDisposable
         _measureFrom = _measureTo = long.MaxValue;
         foreach (var flight in _flights)
         {
-            if (flight.Connected)
+            if (flight.Connected && !flight.Dead)
             {
                 Begin(flight, start);
             }
@@ -47,7 +48,7 @@ internal sealed partial class EchoLoadRun : IDisposable
         long warmEnough = start + Ticks(warmup) / 10, warmLimit = start + Ticks(warmup);
         long now, progressAt = start;
         int unanswered = _unanswered;
-        while ((now = Stopwatch.GetTimestamp()) < warmLimit && (unanswered > 0 ? now - progressAt < StallTicks : now < warmEnough))
+        while ((now = Stopwatch.GetTimestamp()) < warmLimit && _alive > 0 && (unanswered > 0 ? now - progressAt < StallTicks : now < warmEnough))
         {
             Turn(now, warmLimit);
             if (_unanswered < unanswered)
@@ -58,11 +59,12 @@ internal sealed partial class EchoLoadRun : IDisposable
         }
         _measureFrom = now;
         _measureTo = now + Ticks(duration);
-        while ((now = Stopwatch.GetTimestamp()) < _measureTo)
+        // A run whose connections have all been closed by the server has nothing left to measure.
+        while ((now = Stopwatch.GetTimestamp()) < _measureTo && _alive > 0)
         {
             Turn(now, _measureTo);
         }
-        return Result(model, connected, duration);
+        return Result(model, connected, TimeSpan.FromSeconds((double)(Math.Min(now, _measureTo) - _measureFrom) / Stopwatch.Frequency));
     }
 
     // One Select and what it reported. Short waits, so each phase ends on time even when no echo
@@ -117,8 +119,14 @@ internal sealed partial class EchoLoadRun : IDisposable
                 _selector.Unregister(flight.Socket);
                 flight.Events = SelectorEvents.None;
                 var error = (SocketError)(int)flight.Socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-                flight.Connected = error == SocketError.Success;
-                flight.Dead = !flight.Connected;
+                // A reset here means the handshake worked and the server closed the connection at
+                // once: connected, and failed, like a connection the server closes during the run.
+                flight.Connected = error is SocketError.Success or SocketError.ConnectionReset or SocketError.ConnectionAborted;
+                flight.Dead = error != SocketError.Success;
+                if (flight.Connected && flight.Dead)
+                {
+                    _failed++;
+                }
             }
         }
         _selector.Clear();
@@ -126,8 +134,8 @@ internal sealed partial class EchoLoadRun : IDisposable
         {
             flight.Events = SelectorEvents.None;
         }
-        _unanswered = _flights.Count(f => f.Connected);
-        return _unanswered;
+        _unanswered = _alive = _flights.Count(f => f.Connected && !f.Dead);
+        return _flights.Count(f => f.Connected);
     }
 
     private EchoLoadResult Result(string model, int connected, TimeSpan duration)

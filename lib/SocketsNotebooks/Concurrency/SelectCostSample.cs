@@ -4,5 +4,5 @@ namespace SocketsNotebooks.Concurrency;
 /// <param name="Selector">Which selector: <c>Selector</c> (Socket.Select, poll) or <c>EpollSelector</c> (epoll_wait).</param>
 /// <param name="Sockets">Sockets registered for reading.</param>
 /// <param name="Calls">Calls timed.</param>
-/// <param name="MicrosecondsPerCall">Average time of one <c>Select</c> call, answer included.</param>
+/// <param name="MicrosecondsPerCall">Time of one <c>Select</c> call, answer included: the median over batches of about a millisecond.</param>
 public sealed record SelectCostSample(string Selector, int Sockets, long Calls, double MicrosecondsPerCall);

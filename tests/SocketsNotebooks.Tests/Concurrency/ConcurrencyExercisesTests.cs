@@ -4,7 +4,9 @@ using SocketsNotebooks.Concurrency;
 namespace SocketsNotebooks.Tests.Concurrency;
 
 // The notebook's exercise: the reference solution passes, the committed starting point and the
-// usual mistakes fail with a reason that names them.
+// usual mistakes fail with a reason that names them. Alone, because a blocking handler ties up the
+// thread pool that every other test's async server needs.
+[Collection(ProcessWideMeasurements.Name)]
 public sealed class ConcurrencyExercisesTests
 {
     private static async Task Reference(Socket client, CancellationToken stop)

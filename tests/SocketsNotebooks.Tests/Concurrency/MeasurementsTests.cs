@@ -4,7 +4,7 @@ using SocketsNotebooks.Selectors;
 
 namespace SocketsNotebooks.Tests.Concurrency;
 
-// Threads and memory are the whole process's: nothing else may run meanwhile.
+// Threads, memory and the thread pool are the whole process's: nothing else may run meanwhile.
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ProcessWideMeasurements
 {
