@@ -12,9 +12,8 @@ internal readonly record struct ProcessSnapshot(int Threads, long ResidentBytes,
     {
         // An aggressive collection compacts the heap and gives its free memory back to the OS, so
         // garbage (of earlier cells, or of a loop that allocates on every call) does not count as
-        // memory the connections use. Twice, for objects that a finalizer kept alive for one more round.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
+        // memory the connections use. One is enough: it is the same collection before and after, and
+        // in a notebook's kernel, with the compiler's heap to walk, each one takes a while.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         long managed = GC.GetTotalMemory(false);
         if (File.Exists(Status))
