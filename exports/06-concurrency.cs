@@ -247,7 +247,7 @@ foreach (var s in allCost.Where(s => s.Connections == 1000))
         + $"{s.ThreadsAdded,5:N0} threads added");
 display(ConcurrencyCharts.Memory(allCost, "Resident memory as idle connections grow"));
 
-// A thread per connection typically cost 20 to 30 KB of resident memory per connection here, the `async` server and the epoll loop a few KB each (a socket, a 1 KiB buffer, a little state), so ten thousand `async` connections fit in a few tens of megabytes. The difference is almost all stack and kernel bookkeeping, and that is before the megabytes of address space each thread reserves.
+// A thread per connection typically cost 20 to 30 KB of resident memory per connection here, the `async` server and the epoll loop a few KB each (a socket, a 1 KiB buffer, a little state), so ten thousand `async` connections would fit in a few tens of megabytes. The difference is almost all stack and kernel bookkeeping, and that is before the megabytes of address space each thread reserves.
 
 // **Predict:** and the threads: how many does each model add for 1,000 connections?
 
@@ -261,7 +261,7 @@ display(ConcurrencyCharts.Threads(allCost, "Threads added as idle connections gr
 // - **Blocking, one at a time**: for a tool that serves one client, a test, a first experiment. Never for a server that more than one person uses.
 // - **Thread per connection**: the simplest code that serves many clients; fine for tens or a few hundred long-lived connections, and a natural fit when each request does blocking work anyway (a database driver without async calls). Memory and scheduling grow with every connection, so not for thousands.
 // - **A select loop**: everything on one thread, in an order you can read, no locks. Good for tools, proxies, protocols you want to step through, and servers of up to a few thousand connections; on Linux use epoll (`EpollSelector`, Python's `DefaultSelector`) rather than `select`/`poll` once connections are many. Any slow work inside the loop stalls every connection.
-// - **`async`/`await`**: the default for a .NET server. Straight-line code, a few threads for any number of connections, the runtime's epoll (or IOCP) loop underneath, and the fastest of these models here. Kestrel and most .NET network libraries work this way. The one rule: never block inside an `async` method, as the exercise shows.
+// - **`async`/`await`**: the default for a .NET server. Straight-line code, a few threads for any number of connections, the runtime's epoll (or IOCP) loop underneath, and, from a hundred connections on, typically the fastest of these models here. Kestrel and most .NET network libraries work this way. The one rule: never block inside an `async` method, as the exercise shows.
 
 // ## Try this: from blocking to `async`
 //
