@@ -25,6 +25,12 @@ public sealed record MultiConnServerOptions
     /// </summary>
     public Func<int, bool, SelectorEvents>? Interest { get; init; }
 
+    /// <summary>
+    /// What the loop waits with: <see cref="SelectorKind.Select"/> (<c>Socket.Select</c>, the default)
+    /// or <see cref="SelectorKind.Epoll"/> (Linux). The loop's code is the same on both.
+    /// </summary>
+    public SelectorKind Selector { get; init; } = SelectorKind.Select;
+
     /// <summary>The buffer size of each <c>recv()</c> (the tutorial's 1024).</summary>
     public int ReceiveSize { get; init; } = 1024;
 

@@ -9,7 +9,7 @@ public sealed partial class Selector
     // and then removes from each list every socket that is NOT ready. So the lists must be rebuilt
     // from the map on every call: O(registered sockets) per wake-up, where epoll (Python's
     // DefaultSelector on Linux) only reports what is ready. For the few thousand sockets of this
-    // course that cost is small; a server for 100k connections would want epoll (or async I/O).
+    // course that cost is small; a server for 100k connections would want epoll (EpollSelector) or async I/O.
     // On Linux, .NET implements Socket.Select with poll(2), not select(2), so the FD_SETSIZE
     // (1024) limit of select does not apply (dotnet/runtime SocketPal.Unix.cs, SelectViaPoll).
     private readonly List<Socket> _readList = [];
@@ -17,30 +17,19 @@ public sealed partial class Selector
     private readonly Dictionary<Socket, int> _readyIndex = [];
 
     /// <summary>
-    /// Python's <c>select(timeout)</c>: waits until at least one registered socket is ready or the
-    /// timeout passes, and returns the ready ones with what they are ready for. <c>null</c> waits
-    /// as long as it takes; <see cref="TimeSpan.Zero"/> only looks. An empty list means the timeout passed.
+    /// One <c>Socket.Select</c> over every registered socket.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Nothing is registered and <paramref name="timeout"/> is null (it would wait forever).</exception>
     /// <exception cref="ObjectDisposedException">A registered socket was closed without being unregistered first.</exception>
-    public IReadOnlyList<SelectorReady> Select(TimeSpan? timeout = null)
+    private protected override IReadOnlyList<SelectorReady> Wait(TimeSpan? timeout)
     {
-        SelectorKey[] keys;
-        lock (_gate)
-        {
-            keys = [.. _keys.Values];
-        }
+        var keys = Snapshot();
         if (keys.Length == 0)
         {
             // Socket.Select throws ArgumentNullException when every list is empty; Python's selector
             // just sleeps. Sleep the timeout so a loop whose last connection closed keeps its rhythm.
-            if (timeout is null)
+            if (timeout is { } wait && wait > TimeSpan.Zero)
             {
-                throw new InvalidOperationException("Nothing is registered and no timeout was given: Select would wait forever.");
-            }
-            if (timeout.Value > TimeSpan.Zero)
-            {
-                Thread.Sleep(timeout.Value);
+                Thread.Sleep(wait);
             }
             return [];
         }
@@ -66,7 +55,7 @@ public sealed partial class Selector
 
         var ready = new List<SelectorReady>(_readList.Count + _writeList.Count);
         _readyIndex.Clear();
-        lock (_gate)
+        lock (Gate)
         {
             foreach (var socket in _readList)
             {
@@ -82,7 +71,7 @@ public sealed partial class Selector
 
     private void Collect(Socket socket, SelectorEvents mask, List<SelectorReady> ready)
     {
-        if (!_keys.TryGetValue(socket, out var key))
+        if (FindLocked(socket) is not { } key)
         {
             return;
         }

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.Selectors;
 
@@ -7,148 +6,14 @@ namespace SocketsNotebooks.Selectors;
 /// A small C# counterpart of Python's <c>selectors.DefaultSelector</c>, built on <see cref="Socket.Select(System.Collections.IList, System.Collections.IList, System.Collections.IList, int)"/>:
 /// register sockets with an events mask (<see cref="SelectorEvents.Read"/> = <c>EVENT_READ</c>,
 /// <see cref="SelectorEvents.Write"/> = <c>EVENT_WRITE</c>) and a data object, then ask
-/// <see cref="Select"/> which of them are ready. One thread can then serve many connections,
+/// <see cref="BaseSelector.Select"/> which of them are ready. One thread can then serve many connections,
 /// because it only calls <c>recv()</c>/<c>send()</c>/<c>accept()</c> on sockets that will not block.
 /// </summary>
 /// <remarks>
-/// Like Python's selectors it is meant for the one thread that runs the event loop; the map is
-/// guarded only so another thread (a notebook cell) can look at <see cref="Keys"/> while the loop runs.
+/// Every call hands the whole list of registered sockets to the OS (poll on Linux) and reads the
+/// whole answer back: simple, portable, and O(registered sockets) per call. <see cref="EpollSelector"/>
+/// has the same API and costs O(ready sockets) instead (notebook 06 measures both).
 /// </remarks>
-public sealed partial class Selector
+public sealed partial class Selector : BaseSelector
 {
-    private readonly object _gate = new();
-    // Keyed by the BCL socket because that is what Socket.Select hands back.
-    private readonly Dictionary<Socket, SelectorKey> _keys = [];
-
-    /// <summary>How many sockets are registered.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _keys.Count;
-            }
-        }
-    }
-
-    /// <summary>The registrations, in no particular order (a snapshot).</summary>
-    public IReadOnlyList<SelectorKey> Keys
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _keys.Values.ToArray();
-            }
-        }
-    }
-
-    /// <summary>Python's <c>get_map()</c>: registered object (socket or traced socket) → its key (a snapshot).</summary>
-    public IReadOnlyDictionary<object, SelectorKey> GetMap()
-    {
-        lock (_gate)
-        {
-            return _keys.Values.ToDictionary(k => k.FileObj, k => k, ReferenceEqualityComparer.Instance);
-        }
-    }
-
-    /// <summary>Python's <c>register()</c>: watch a socket for <paramref name="events"/>; <paramref name="data"/> comes back with it.</summary>
-    public SelectorKey Register(Socket socket, SelectorEvents events, object? data = null) =>
-        Add(socket ?? throw new ArgumentNullException(nameof(socket)), socket, events, data);
-
-    /// <summary>Python's <c>register()</c> for a traced socket (the key's <see cref="SelectorKey.FileObj"/> is the traced socket).</summary>
-    public SelectorKey Register(TracedSocket socket, SelectorEvents events, object? data = null) =>
-        Add(socket ?? throw new ArgumentNullException(nameof(socket)), socket.Socket, events, data);
-
-    /// <summary>Python's <c>modify()</c>: change what a registered socket is watched for, and its data.</summary>
-    public SelectorKey Modify(Socket socket, SelectorEvents events, object? data = null) =>
-        Replace(socket ?? throw new ArgumentNullException(nameof(socket)), events, data);
-
-    /// <summary>Python's <c>modify()</c> for a traced socket.</summary>
-    public SelectorKey Modify(TracedSocket socket, SelectorEvents events, object? data = null) =>
-        Replace((socket ?? throw new ArgumentNullException(nameof(socket))).Socket, events, data);
-
-    /// <summary>
-    /// Changes only the events mask and keeps the data: what a loop does each time its
-    /// "do I have bytes to send?" answer flips.
-    /// </summary>
-    public SelectorKey Modify(SelectorKey key, SelectorEvents events) =>
-        Replace((key ?? throw new ArgumentNullException(nameof(key))).Socket, events, key.Data);
-
-    /// <summary>Python's <c>unregister()</c>: stop watching a socket (do this before closing it). Returns its last key.</summary>
-    public SelectorKey Unregister(Socket socket)
-    {
-        ArgumentNullException.ThrowIfNull(socket);
-        lock (_gate)
-        {
-            if (!_keys.Remove(socket, out var key))
-            {
-                throw new KeyNotFoundException($"{socket.LocalEndPoint} is not registered.");
-            }
-            return key;
-        }
-    }
-
-    /// <summary>Python's <c>unregister()</c> for a traced socket.</summary>
-    public SelectorKey Unregister(TracedSocket socket) =>
-        Unregister((socket ?? throw new ArgumentNullException(nameof(socket))).Socket);
-
-    /// <summary>The key of a registered socket, or null.</summary>
-    public SelectorKey? GetKey(Socket socket)
-    {
-        ArgumentNullException.ThrowIfNull(socket);
-        lock (_gate)
-        {
-            return _keys.GetValueOrDefault(socket);
-        }
-    }
-
-    /// <summary>Python's <c>close()</c> of a selector: forgets every registration (the sockets stay open).</summary>
-    public void Clear()
-    {
-        lock (_gate)
-        {
-            _keys.Clear();
-        }
-    }
-
-    private SelectorKey Add(object fileObj, Socket socket, SelectorEvents events, object? data)
-    {
-        CheckEvents(events);
-        var key = new SelectorKey(fileObj, socket, events, data);
-        lock (_gate)
-        {
-            if (!_keys.TryAdd(socket, key))
-            {
-                throw new InvalidOperationException($"{socket.LocalEndPoint} is already registered; use Modify.");
-            }
-        }
-        return key;
-    }
-
-    private SelectorKey Replace(Socket socket, SelectorEvents events, object? data)
-    {
-        CheckEvents(events);
-        lock (_gate)
-        {
-            if (!_keys.TryGetValue(socket, out var old))
-            {
-                throw new KeyNotFoundException($"{socket.LocalEndPoint} is not registered.");
-            }
-            var key = old with { Events = events, Data = data };
-            _keys[socket] = key;
-            return key;
-        }
-    }
-
-    // Python raises ValueError for an empty or unknown mask; a socket watched for nothing would
-    // only sit in the map, and Socket.Select could not be given it anyway.
-    private static void CheckEvents(SelectorEvents events)
-    {
-        if (events == SelectorEvents.None || (events & ~(SelectorEvents.Read | SelectorEvents.Write)) != 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(events), events, "Watch for Read, Write or Read | Write.");
-        }
-    }
 }

@@ -4,8 +4,8 @@ using SocketsNotebooks.Tracing;
 namespace SocketsNotebooks.Selectors;
 
 /// <summary>
-/// One registration in a <see cref="Selector"/>: Python's <c>SelectorKey</c> (<c>fileobj</c>, <c>events</c>, <c>data</c>).
-/// Like Python's it is immutable: <see cref="Selector.Modify(Socket, SelectorEvents, object?)"/> hands back a new key.
+/// One registration in a selector (<see cref="Selector"/>, <see cref="EpollSelector"/>): Python's <c>SelectorKey</c> (<c>fileobj</c>, <c>events</c>, <c>data</c>).
+/// Like Python's it is immutable: <see cref="BaseSelector.Modify(Socket, SelectorEvents, object?)"/> hands back a new key.
 /// </summary>
 /// <param name="FileObj">What was registered: a <see cref="System.Net.Sockets.Socket"/> or a <see cref="TracedSocket"/>.</param>
 /// <param name="Socket">The BCL socket underneath, the one <c>Socket.Select</c> watches.</param>

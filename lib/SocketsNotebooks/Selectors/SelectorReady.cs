@@ -1,7 +1,7 @@
 namespace SocketsNotebooks.Selectors;
 
 /// <summary>
-/// One entry of <see cref="Selector.Select"/>'s answer: Python's <c>(key, mask)</c> pair.
+/// One entry of <see cref="BaseSelector.Select"/>'s answer: Python's <c>(key, mask)</c> pair.
 /// It deconstructs, so a loop reads <c>foreach (var (key, mask) in selector.Select(timeout))</c>.
 /// </summary>
 /// <param name="Key">The registration that is ready.</param>

@@ -19,22 +19,24 @@ public abstract class SelectorServer : BackgroundServer
     private readonly AcceptGuard _acceptGuard;
 
     /// <summary>
-    /// Sets the name, trace, log callback (the tutorial's prints; may be null) and clock (null = the
-    /// system's; a test passes a fake one); then call <see cref="BackgroundServer.Start"/>.
+    /// Sets the name, trace, log callback (the tutorial's prints; may be null), the selector the loop
+    /// waits with (<see cref="Selector"/> unless told otherwise) and the clock (null = the system's; a
+    /// test passes a fake one); then call <see cref="BackgroundServer.Start"/>.
     /// </summary>
-    protected SelectorServer(string name, Trace trace, Action<string>? log, TimeProvider? time = null)
+    protected SelectorServer(string name, Trace trace, Action<string>? log, TimeProvider? time = null, SelectorKind selector = SelectorKind.Select)
         : base(name, trace)
     {
         _log = log;
         Time = time ?? TimeProvider.System;
         _acceptGuard = new AcceptGuard(Time);
+        Selector = BaseSelector.Create(selector);
     }
 
     /// <summary>The clock every deadline of this server is measured on.</summary>
     protected TimeProvider Time { get; }
 
-    /// <summary>The loop's selector (the tutorial's <c>sel</c>).</summary>
-    protected Selector Selector { get; } = new();
+    /// <summary>The loop's selector (the tutorial's <c>sel</c>): the same calls on either kind.</summary>
+    protected BaseSelector Selector { get; }
 
     /// <summary>What the loop's selector watches right now (a snapshot): the listener plus one key per open connection.</summary>
     public IReadOnlyList<SelectorKey> Keys => Selector.Keys;
@@ -52,6 +54,8 @@ public abstract class SelectorServer : BackgroundServer
         WarmUp();
         _acceptGuard.TakeSpare();
         Selector.Register(Listener, SelectorEvents.Read, data: null);
+        // Stop() closes the sockets; that wakes Socket.Select, but not epoll_wait.
+        using var wake = stopping.Register(Selector.Wake);
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -83,6 +87,7 @@ public abstract class SelectorServer : BackgroundServer
                     OnClosed(connection, CloseReason.Stopped, "server stopped");
                 }
             }
+            Selector.Dispose();
         }
         return Task.CompletedTask;
     }

@@ -5,9 +5,12 @@ using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.Tests.Selectors;
 
+// Every test runs on both selectors: the same API must behave the same on Socket.Select and on epoll.
 public sealed class SelectorTests
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(2);
+
+    public static TheoryData<SelectorKind> Kinds => EpollSelector.IsSupported ? [SelectorKind.Select, SelectorKind.Epoll] : [SelectorKind.Select];
 
     private static Socket Listener()
     {
@@ -24,11 +27,12 @@ public sealed class SelectorTests
         return (client, listener.Accept());
     }
 
-    [Fact]
-    public void Register_ThenGetMap_HasKeyWithEventsAndData()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Register_ThenGetMap_HasKeyWithEventsAndData(SelectorKind kind)
     {
         using var listener = Listener();
-        var selector = new Selector();
+        using var selector = BaseSelector.Create(kind);
 
         var key = selector.Register(listener, SelectorEvents.Read, "listener");
 
@@ -39,28 +43,32 @@ public sealed class SelectorTests
         Assert.Equal(1, selector.Count);
     }
 
-    [Fact]
-    public void Register_Twice_Throws()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Register_Twice_Throws(SelectorKind kind)
     {
         using var listener = Listener();
-        var selector = new Selector();
+        using var selector = BaseSelector.Create(kind);
         selector.Register(listener, SelectorEvents.Read);
 
         Assert.Throws<InvalidOperationException>(() => selector.Register(listener, SelectorEvents.Write));
     }
 
-    [Fact]
-    public void Register_NoEvents_Throws()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Register_NoEvents_Throws(SelectorKind kind)
     {
         using var listener = Listener();
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Selector().Register(listener, SelectorEvents.None));
+        using var selector = BaseSelector.Create(kind);
+        Assert.Throws<ArgumentOutOfRangeException>(() => selector.Register(listener, SelectorEvents.None));
     }
 
-    [Fact]
-    public void Modify_ChangesEventsAndData()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Modify_ChangesEventsAndData(SelectorKind kind)
     {
         using var listener = Listener();
-        var selector = new Selector();
+        using var selector = BaseSelector.Create(kind);
         selector.Register(listener, SelectorEvents.Read, 1);
 
         var key = selector.Modify(listener, SelectorEvents.Read | SelectorEvents.Write, 2);
@@ -69,11 +77,12 @@ public sealed class SelectorTests
         Assert.Equal(2, key.Data);
     }
 
-    [Fact]
-    public void ModifyKey_KeepsData()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void ModifyKey_KeepsData(SelectorKind kind)
     {
         using var listener = Listener();
-        var selector = new Selector();
+        using var selector = BaseSelector.Create(kind);
         var key = selector.Register(listener, SelectorEvents.Read, "state");
 
         var modified = selector.Modify(key, SelectorEvents.Write);
@@ -82,11 +91,12 @@ public sealed class SelectorTests
         Assert.Equal(SelectorEvents.Write, modified.Events);
     }
 
-    [Fact]
-    public void Unregister_RemovesKey_AndUnknownThrows()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Unregister_RemovesKey_AndUnknownThrows(SelectorKind kind)
     {
         using var listener = Listener();
-        var selector = new Selector();
+        using var selector = BaseSelector.Create(kind);
         selector.Register(listener, SelectorEvents.Read);
 
         selector.Unregister(listener);
@@ -96,20 +106,22 @@ public sealed class SelectorTests
         Assert.Throws<KeyNotFoundException>(() => selector.Modify(listener, SelectorEvents.Read));
     }
 
-    [Fact]
-    public void Select_NothingReady_ReturnsEmptyAfterTimeout()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Select_NothingReady_ReturnsEmptyAfterTimeout(SelectorKind kind)
     {
         using var listener = Listener();
-        var selector = new Selector();
+        using var selector = BaseSelector.Create(kind);
         selector.Register(listener, SelectorEvents.Read);
 
         Assert.Empty(selector.Select(TimeSpan.FromMilliseconds(20)));
     }
 
-    [Fact]
-    public void Select_EmptySelector_WaitsTheTimeoutInsteadOfThrowing()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Select_EmptySelector_WaitsTheTimeoutInsteadOfThrowing(SelectorKind kind)
     {
-        var selector = new Selector();
+        using var selector = BaseSelector.Create(kind);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         Assert.Empty(selector.Select(TimeSpan.FromMilliseconds(30)));
@@ -117,12 +129,13 @@ public sealed class SelectorTests
         Assert.Throws<InvalidOperationException>(() => selector.Select(null));
     }
 
-    [Fact]
-    public void Select_PendingConnection_ListenerReadable()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Select_PendingConnection_ListenerReadable(SelectorKind kind)
     {
         using var listener = Listener();
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        var selector = new Selector();
+        using var selector = BaseSelector.Create(kind);
         selector.Register(listener, SelectorEvents.Read, "listener");
         client.Connect(listener.LocalEndPoint!);
 
@@ -133,14 +146,15 @@ public sealed class SelectorTests
         Assert.Equal(SelectorEvents.Read, mask);
     }
 
-    [Fact]
-    public void Select_ReadWrite_BothInOneMask()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Select_ReadWrite_BothInOneMask(SelectorKind kind)
     {
         using var listener = Listener();
         var (client, server) = Pair(listener);
         try
         {
-            var selector = new Selector();
+            using var selector = BaseSelector.Create(kind);
             selector.Register(server, SelectorEvents.Read | SelectorEvents.Write);
             client.Send("hi"u8);
             // Wait until the bytes are there, so one Select sees both readiness kinds.
@@ -157,14 +171,15 @@ public sealed class SelectorTests
         }
     }
 
-    [Fact]
-    public void Select_WriteOnlyIdleConnection_WritableButNotReadable()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Select_WriteOnlyIdleConnection_WritableButNotReadable(SelectorKind kind)
     {
         using var listener = Listener();
         var (client, server) = Pair(listener);
         try
         {
-            var selector = new Selector();
+            using var selector = BaseSelector.Create(kind);
             selector.Register(server, SelectorEvents.Read);
             Assert.Empty(selector.Select(TimeSpan.FromMilliseconds(20)));
 
@@ -180,15 +195,16 @@ public sealed class SelectorTests
         }
     }
 
-    [Fact]
-    public void Select_TracedSocket_KeyCarriesTracedSocket()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Select_TracedSocket_KeyCarriesTracedSocket(SelectorKind kind)
     {
         var trace = new Trace();
         using var listener = TracedSocket.Tcp(trace, Side.Server);
         listener.Bind(IPAddress.Loopback, 0);
         listener.Listen();
         using var client = TracedSocket.Tcp(trace, Side.Client);
-        var selector = new Selector();
+        using var selector = BaseSelector.Create(kind);
         selector.Register(listener, SelectorEvents.Read);
         client.Connect(listener.LocalEndPoint!);
 
@@ -198,8 +214,9 @@ public sealed class SelectorTests
         Assert.Same(listener, selector.GetMap()[listener].FileObj);
     }
 
-    [Fact]
-    public void ConnectEx_NonBlocking_InProgressThenWritableThenConnected()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void ConnectEx_NonBlocking_InProgressThenWritableThenConnected(SelectorKind kind)
     {
         var trace = new Trace();
         using var listener = TracedSocket.Tcp(trace, Side.Server);
@@ -209,7 +226,7 @@ public sealed class SelectorTests
         client.Blocking = false;
 
         var started = client.ConnectEx(listener.LocalEndPoint!);
-        var selector = new Selector();
+        using var selector = BaseSelector.Create(kind);
         selector.Register(client, SelectorEvents.Write);
         var (_, mask) = Assert.Single(selector.Select(s_wait));
 
@@ -220,8 +237,9 @@ public sealed class SelectorTests
         Assert.Contains(trace.Events, e => e.Kind == TraceKind.Connect && e.Conn == client.Conn);
     }
 
-    [Fact]
-    public void ConnectEx_NobodyListening_FinishConnectReportsRefused()
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void ConnectEx_NobodyListening_FinishConnectReportsRefused(SelectorKind kind)
     {
         var trace = new Trace();
         EndPoint dead;
@@ -234,7 +252,7 @@ public sealed class SelectorTests
         client.Blocking = false;
 
         var started = client.ConnectEx(dead);
-        var selector = new Selector();
+        using var selector = BaseSelector.Create(kind);
         selector.Register(client, SelectorEvents.Write);
         Assert.Single(selector.Select(s_wait));
 
