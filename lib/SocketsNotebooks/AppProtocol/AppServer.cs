@@ -272,6 +272,6 @@ public sealed class AppServer : SelectorServer
     private void Close(AppServerConnection connection, ProtocolError error, string detail)
     {
         connection.Error = error;
-        Close(connection, error == ProtocolError.ServerBusy ? CloseReason.Overloaded : CloseReason.ProtocolError, detail, note: error.ToString());
+        Close(connection, error == ProtocolError.ServerBusy ? CloseReason.Overloaded : CloseReason.ProtocolError, $"{error}: {detail}");
     }
 }

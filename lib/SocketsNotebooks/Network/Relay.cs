@@ -107,7 +107,7 @@ public sealed class Relay : BackgroundServer
                 var downstream = Track(await Listener.AcceptAsync(stopping).ConfigureAwait(false));
                 if (stopping.IsCancellationRequested)
                 {
-                    CloseConnection(downstream, "relay stopped");
+                    CloseConnection(downstream, CloseReason.Stopped);
                     break;
                 }
                 var connection = RelayConnectionAsync(downstream, stopping);
@@ -158,18 +158,17 @@ public sealed class Relay : BackgroundServer
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The upstream refused or timed out, or the relay is stopping: the client learns by a reset.
-            if (!stopping.IsCancellationRequested)
-            {
-                downstream.RecordError($"relay could not reach {_upstream}: {Reason(e)}");
-            }
-            downstream.Abort("relay: upstream unreachable");
+            var reason = stopping.IsCancellationRequested ? CloseReason.Stopped : CloseReason.ConnectFailed;
+            CloseConnection(upstream, reason);
+            CloseConnection(downstream, reason, stopping.IsCancellationRequested ? null : $"relay could not reach {_upstream}: {Reason(e)}", reset: true);
         }
         finally
         {
             _readers.TryRemove((conn, Side.Server), out _);
             _readers.TryRemove((conn, Side.Client), out _);
-            CloseConnection(upstream, "relay: connection done");
-            CloseConnection(downstream, "relay: connection done");
+            // Both directions ended with a FIN passed on (sockets closed on the way out are not closed twice).
+            CloseConnection(upstream, CloseReason.PeerClosed);
+            CloseConnection(downstream, CloseReason.PeerClosed);
         }
     }
 
@@ -211,15 +210,18 @@ public sealed class Relay : BackgroundServer
                 }
             }
         }
+        catch (SocketException e) when (e.IsPeerReset() && !stopping.IsCancellationRequested)
+        {
+            // A reset on one side resets the other side too: the relay is as invisible as a router.
+            from.Abort(CloseReason.PeerReset, e.SocketErrorCode.ToString());
+            to.Abort(CloseReason.PeerReset, "passed on from the other side");
+        }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            // A reset (or the relay stopping) on one side resets the other side too.
-            if (!stopping.IsCancellationRequested && !from.IsClosed)
-            {
-                from.RecordError($"relay passes on: {Reason(e)}");
-            }
-            from.Abort("relay: reset passed on");
-            to.Abort("relay: reset passed on");
+            // The relay stopping, or another error on one side (e.g. closed by the other pump): end both sides.
+            var reason = stopping.IsCancellationRequested ? CloseReason.Stopped : CloseReason.SocketError;
+            from.Abort(reason, stopping.IsCancellationRequested ? null : Reason(e));
+            to.Abort(reason);
         }
     }
 

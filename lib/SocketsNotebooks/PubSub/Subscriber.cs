@@ -28,6 +28,8 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
     private long _count;
     private int _taken;
     private bool _slowPending;
+    // How the broker ended the connection, once it has (set by the reading task before Closed completes).
+    private CloseReason? _ended;
 
     private Subscriber(TracedSocket socket, SubscriberOptions options)
     {
@@ -89,7 +91,7 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
         }
         catch
         {
-            socket.Close("connect failed");
+            socket.Close(CloseReason.ConnectFailed);
             throw;
         }
         var subscriber = new Subscriber(socket, options);
@@ -201,7 +203,8 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
         {
             _stop.Cancel();
         }
-        Leave("subscriber closed");
+        // After the broker hung up (FIN or reset) closing is the answer to that; otherwise this end is done.
+        Leave(_ended ?? CloseReason.Done);
         try
         {
             _reader.Wait(Options.Timeout);
@@ -296,8 +299,8 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
         // Every way out of the loop passes the finally below, so Closed always completes and no
         // waiter (the CLI's `subscribe <topic> <count>` waits with no timeout) is left hanging.
         string why = "the reading task stopped";
-        // Whether this end decided to leave (the broker is still there and would keep sending).
-        bool leave = false;
+        // Set when this end decides to leave (the broker is still there and would keep sending).
+        CloseReason? leave = null;
         try
         {
             while (true)
@@ -314,6 +317,7 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
                     // FIN: the broker closed; its reason is in the trace (and in Broker.Closed).
                     _decoder.Complete();
                     why = "broker closed the connection (FIN)";
+                    _ended = CloseReason.PeerClosed;
                     break;
                 }
                 _decoder.Feed(buffer.AsSpan(0, received));
@@ -325,7 +329,7 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
                 if (fault is not null)
                 {
                     why = fault;
-                    leave = true;
+                    leave = CloseReason.AppError;
                     break;
                 }
             }
@@ -334,14 +338,20 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
         {
             why = "closed by the subscriber";
         }
+        catch (SocketException e) when (e.IsPeerReset())
+        {
+            why = "broker reset the connection (RST)";
+            _ended = CloseReason.PeerReset;
+        }
         catch (SocketException e)
         {
             why = $"{e.SocketErrorCode}";
+            _ended = CloseReason.SocketError;
         }
         catch (ProtocolException e)
         {
             why = $"the broker broke the protocol: {e.Reason}";
-            leave = true;
+            leave = CloseReason.ProtocolError;
         }
         catch (ObjectDisposedException)
         {
@@ -351,16 +361,16 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
         {
             // Neither the network nor the broker: a bug, or a Trace.Recorded handler that threw.
             why = $"the reading task failed: {e.GetType().Name}: {e.Message}";
-            leave = true;
+            leave = CloseReason.AppError;
         }
         finally
         {
             try
             {
-                if (leave)
+                if (leave is { } reason)
                 {
-                    // The reason goes into the trace as the close's note, before Closed completes.
-                    Leave(why);
+                    // The reason goes into the trace, before Closed completes.
+                    Leave(reason, why);
                 }
             }
             finally
@@ -370,8 +380,8 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Shuts down and closes the socket, recording <paramref name="reason"/>; safe to call twice and from both ends.</summary>
-    private void Leave(string reason)
+    /// <summary>Shuts down and closes the socket, recording <paramref name="reason"/> and <paramref name="detail"/>; safe to call twice and from both ends.</summary>
+    private void Leave(CloseReason reason, string? detail = null)
     {
         if (!_socket.IsClosed)
         {
@@ -387,7 +397,7 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
                 // here); Close below records the end once.
             }
         }
-        _socket.Close(reason);
+        _socket.Close(reason, detail);
     }
 
     /// <summary>Handles one decoded message; returns why the subscriber must stop, or null to go on.</summary>

@@ -147,10 +147,10 @@ public sealed class RelayTests(ITestOutputHelper output)
             var client = EchoClient.Connect(relay.EndPoint, trace);
             client.SendAll("hi"u8.ToArray());
             Assert.Equal("hi"u8.ToArray(), client.Receive(16));
-            client.Abort();
+            client.Abort(CloseReason.Done);
 
             var closed = await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Close, s_wait);
-            Assert.Equal(nameof(SocketError.ConnectionReset), closed.Note);
+            Assert.Equal(nameof(CloseReason.PeerReset), closed.Note);
         }
         finally
         {
