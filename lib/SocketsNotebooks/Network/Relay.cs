@@ -24,13 +24,15 @@ namespace SocketsNotebooks.Network;
 /// <c>recv()</c> calls have taken every byte sent so far. Each <c>recv()</c> then sees exactly one
 /// piece (or less, if its buffer is smaller). With its own trace (the default) the relay cannot see
 /// the receiver and only pauses.</para>
-/// <para>When a wait runs out, the relay records why as an <see cref="TraceKind.Error"/> event of
-/// its own whose note starts with <c>relay pacing</c>, because from then on pieces may reach the
-/// receiver glued together. A receiver with no call in the trace yet is not waited for again
+/// <para>When a wait runs out, the relay records why as an <see cref="TraceKind.Error"/> event on
+/// the leg facing that receiver, whose note starts with <c>relay pacing</c>, because from then on pieces
+/// may reach the receiver glued together. A receiver with no call in the trace yet is not waited for again
 /// until it shows up there; this is decided for each connection and direction on its own.</para>
-/// <para>The relay's own calls record as <see cref="Side.Relay"/>; filter by side
-/// (<c>trace.Recvs(Side.Server)</c>) for a chart of the server alone. The server's end of a relayed
-/// connection gets the client's connection id, so one conversation has one id on both legs.</para>
+/// <para>The relay's own calls record on two sides, one per leg: <see cref="Side.Relay"/> for its
+/// listener and the socket facing the client, <see cref="Side.RelayToServer"/> for the socket facing the
+/// server, so a timeline draws each leg in a lane of its own. Filter by side (<c>trace.Recvs(Side.Server)</c>)
+/// for a chart of the server alone. The server's end of a relayed connection gets the client's connection
+/// id, so one conversation has one id on both legs.</para>
 /// <para>A half-close passes through (the client's FIN becomes the relay's shutdown of its upstream
 /// send side) and a reset on either side resets the other.</para>
 /// </remarks>
@@ -118,7 +120,8 @@ public sealed class Relay : BackgroundServer
     private async Task RelayConnectionAsync(TracedSocket downstream, RelayPacing? pacing, CancellationToken stopping)
     {
         await Task.Yield();
-        var upstream = Track(TracedSocket.Tcp(Trace, Side.Relay, _upstream.AddressFamily));
+        // Its own side, so the trace (and the timeline) can tell the leg to the server from the leg to the client.
+        var upstream = Track(TracedSocket.Tcp(Trace, Side.RelayToServer, _upstream.AddressFamily));
         int conn = downstream.Conn;
         var toServer = pacing?.Watch(conn, Side.Server);
         var toClient = pacing?.Watch(conn, Side.Client);

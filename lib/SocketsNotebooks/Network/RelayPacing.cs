@@ -52,7 +52,7 @@ internal sealed class RelayPacing : IDisposable
     // Called on whichever thread recorded the event; only counts bytes, so it is quick.
     private void OnRecorded(TraceEvent recorded)
     {
-        if (recorded.Side == Side.Relay || !_receivers.TryGetValue((recorded.Conn, recorded.Side), out var receiver))
+        if (recorded.Side.IsRelay() || !_receivers.TryGetValue((recorded.Conn, recorded.Side), out var receiver))
         {
             return;
         }
