@@ -13,7 +13,7 @@ namespace SocketsNotebooks.Cli;
 /// </summary>
 public static class AppCommands
 {
-    /// <summary>The commands of this section: <c>app-server</c> and <c>app-client</c>.</summary>
+    /// <summary>This notebook's commands: <c>app-server</c> and <c>app-client</c>.</summary>
     public static IEnumerable<Command> Create() => [Server(), Client()];
 
     private static Command Server()

@@ -7,7 +7,7 @@ using System.Net.Sockets;
 namespace SocketsNotebooks.Cli;
 
 /// <summary>
-/// The arguments every section's commands share, so <c>host</c> and <c>port</c> mean and check
+/// The arguments every notebook's commands share, so <c>host</c> and <c>port</c> mean and check
 /// the same thing everywhere, with the tutorial's defaults (127.0.0.1, 65432).
 /// </summary>
 public static class CliArguments

@@ -15,7 +15,7 @@ public static class EchoCommands
     /// <summary>How long the client waits for the connection and for the echo before giving up.</summary>
     public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>The commands of this section: <c>echo-server</c> and <c>echo-client</c>.</summary>
+    /// <summary>This notebook's commands: <c>echo-server</c> and <c>echo-client</c>.</summary>
     public static IEnumerable<Command> Create() => [Server(), Client()];
 
     private static Command Server()

@@ -14,7 +14,7 @@ public static class MultiConnCommands
     /// <summary>How long the client may take before it closes the connections that are not done.</summary>
     public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The commands of this section: <c>multiconn-server</c> and <c>multiconn-client</c>.</summary>
+    /// <summary>This notebook's commands: <c>multiconn-server</c> and <c>multiconn-client</c>.</summary>
     public static IEnumerable<Command> Create() => [Server(), Client()];
 
     private static Command Server()

@@ -11,7 +11,7 @@ namespace SocketsNotebooks.Cli;
 /// </summary>
 public static class PubSubCommands
 {
-    /// <summary>The commands of this section: <c>pubsub-broker</c>, <c>publish</c> and <c>subscribe</c>.</summary>
+    /// <summary>This notebook's commands: <c>pubsub-broker</c>, <c>publish</c> and <c>subscribe</c>.</summary>
     public static IEnumerable<Command> Create() => [BrokerCommand(), PublishCommand(), SubscribeCommand()];
 
     private static Argument<string> TopicArgument(string name, string description, bool allowEmpty)

@@ -47,7 +47,9 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Completes when the connection ends, with why (e.g. <c>broker closed the connection (FIN)</c>).
-    /// A subscriber that is not reading cannot notice: the broker's FIN waits behind the unread bytes.
+    /// A subscriber that is not reading notices only when it reads again: a FIN waits behind the unread
+    /// bytes, and even a reset (how the broker cuts off a slow subscriber) reaches only its kernel until
+    /// the next <c>recv()</c>, which returns what the kernel already had and then fails.
     /// </summary>
     public Task<string> Closed => _reader.Closed;
 

@@ -6,7 +6,7 @@ namespace SocketsNotebooks.Selectors;
 
 /// <summary>
 /// The event loop of <c>multiconn-server.py</c>, written once for every selector-driven server of the
-/// course (section 2's multi-connection echo server, the application server, the pub/sub broker): one thread, a
+/// course (notebook 02's multi-connection echo server, the application server, the pub/sub broker): one thread, a
 /// <see cref="Selector"/>, the listener registered for reading with no data. A readable listener
 /// means accept, then the server's <see cref="AcceptWrapper"/>; a ready connection means the server's
 /// <see cref="ServiceConnection"/>. What a server owns is what happens to one connection; what it
