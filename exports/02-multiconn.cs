@@ -94,7 +94,7 @@ quiet.Close();
 //
 // Python's `selectors` module wraps `select()`/`poll()`/`epoll()`: you **register** a socket with an **events mask** (what to watch it for) and a **data** object (anything you want handed back), and **select** returns the sockets that are ready, each with the part of the mask that is ready now. This course's `Selector` does the same on top of .NET's `Socket.Select`:
 //
-// | Python `selectors` | `SocketsNotebooks.MultiConn.Selector` |
+// | Python `selectors` | `SocketsNotebooks.Selectors.Selector` |
 // |---|---|
 // | `sel = selectors.DefaultSelector()` | `var sel = new Selector();` |
 // | `EVENT_READ`, `EVENT_WRITE` | `SelectorEvents.Read`, `SelectorEvents.Write` (combine them with C#'s or operator, as Python does) |

@@ -13,12 +13,12 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using System.Linq;
 using System.Net;
+using System.Net.Sockets;
 using SocketsNotebooks.AppProtocol;
 using SocketsNotebooks.Charts;
 using SocketsNotebooks.Hosting;
 using SocketsNotebooks.Network;
 using SocketsNotebooks.Tracing;
-using System.Net.Sockets;
 
 // # 03 · An application protocol: messages on a byte stream
 //

@@ -134,7 +134,7 @@ display(new[] { await WeatherReport.AverageAsync(nyc, 50, timeout), await Weathe
 //
 // ## A subscriber that stops reading
 //
-// Copying one message to many readers raises a question request/response never had: what if one reader is slow? The broker must not wait for it — that would slow every other subscriber down to its pace. It can hold messages for it in that subscriber's queue, but a queue without a limit lets one stuck client eat all of the broker's memory. So the queue is **bounded** (here `MaxQueuedMessages = 500`), and a subscriber that reaches the limit is disconnected with a reason — Redis calls this the *client output buffer limit*.
+// Copying one message to many readers raises a question request/response never had: what if one reader is slow? The broker must not wait for it — that would slow every other subscriber down to its pace. It can hold messages for it in that subscriber's queue, but a queue without a limit lets one stuck client eat all of the broker's memory. So the queue is **bounded**, and a subscriber that falls too far behind is disconnected with a reason — Redis calls this the *client output buffer limit*. The broker measures "too far" in bytes and in time: 4 MiB of messages waiting for one subscriber (`MaxQueuedBytes`), or its oldest message waiting 10 s (`MaxLag`). A count of messages would be a poor rule on its own — a burst can put thousands in a queue within one wake-up while the reader keeps up perfectly — but a count is easy to watch, so the run below adds one: `MaxQueuedMessages = 500`.
 //
 // The run below starts a fresh broker, three subscribers that read and one that reads its acknowledgement and then stops reading. A publisher sends 2,000 ticks in batches of 50, every 10 ms (this cell takes about half a second). Between the broker's queue and the slow subscriber's program there are two kernel buffers: the broker's send buffer and the subscriber's receive buffer. Both are asked to be small, 4 KiB, so they fill in milliseconds instead of hiding the effect (notebook 04 showed how much default buffers hold). Linux doubles what is asked, to 8 KiB, and lets about three quarters of that hold data, so each holds about 6 KiB of ticks. One tick, framed, is about 128 bytes on the wire (the cell prints the exact size).
 //
@@ -157,30 +157,42 @@ await Task.WhenAll(readers.Select(r => r.WaitForCountAsync(2000, TimeSpan.FromSe
 var names = new Dictionary<int, string> { [slow.Conn] = "slow" };
 display(PubSubCharts.Delivered(ticker.Subscribers, "2,000 ticks to four subscribers, one of which stopped reading", names));
 
-// The three readers' lines are identical, so they are drawn as nested stripes, each thinner than the one under it, and they climb steadily to 2,000: the readers kept their rate the whole time. The slow subscriber's line rose for a short while, to about 96 messages (typical here): the two kernel buffers' 6 KiB each, 12 KiB in all, divided by about 128 bytes a tick. Then it went flat and ended in a red ✕: the broker cut it off and carried on. What filled up in between is in the next chart.
+// The three readers' lines are identical, so they are drawn as nested stripes, each thinner than the one under it, and they climb steadily to 2,000: the readers kept their rate the whole time. The slow subscriber's line rose for a short while, to about 96 messages (typical here): the two kernel buffers' 6 KiB each, 12 KiB in all, divided by about 128 bytes a tick. Then it went flat and ended in a red ✕, typically about 130 ms after the first tick here: the broker cut it off and carried on. What filled up in between is in the next chart.
 
 // ── cell 8 ──
 display(PubSubCharts.Queues(ticker.Subscribers, limit: ticker.Options.MaxQueuedMessages, names: names));
 
-// The readers' queues jump to 50 each time a batch arrives and are empty again a moment later: each message leaves almost as soon as it came. Once the slow subscriber's kernel buffers were full, every tick piled up in its queue until the count hit the limit — and there the broker closed the connection instead of letting it grow. The reason is recorded, in the broker's list and in the trace:
+// The readers' queues jump to 50 each time a batch arrives and are empty again a moment later: each message leaves almost as soon as it came. Once the slow subscriber's kernel buffers were full, every tick piled up in its queue until the count hit the limit — and there the broker cut the connection off instead of letting the queue grow. Not with the polite FIN: a FIN travels in order behind the data, and the ticks in front of it cannot move while the client does not read, so it could wait for minutes. The broker closes with linger 0 instead (notebook 04's reset), which throws away what its kernel has not sent yet and sends a **reset** at once. Without `MaxQueuedMessages` this run would stay far below 4 MiB (2,000 ticks are about 250 KB), and the time rule would have cut the slow subscriber off instead, 10 s after its oldest tick began to wait (measured on the machine this course was written on: after 10.1 s, with 1,904 ticks waiting). The reason is recorded, in the broker's list and in the trace:
 
 // ── cell 9 ──
 foreach (var closed in ticker.Closed) { Console.WriteLine($"conn {closed.Conn}: {closed.Reason}: {closed.Detail}"); }
 foreach (var e in trace.Table(conn: slow.Conn).Where(e => e.Kind is TraceKind.Error or TraceKind.Close)) { Console.WriteLine($"trace #{e.Seq}, {e.Side} conn {e.Conn}: {e.Kind} ({e.Note})"); }
 
-// The slow client does not know yet: it is not reading. And the broker's FIN has not reached it either: a FIN travels in order behind the data, and the ticks in front of it cannot move while the client's receive window is zero. **Predict:** in the socket table, in what state is the broker's end of that connection, and where are the unread bytes?
+// The slow client does not know yet: it is not reading, so nothing has told its program. Its kernel knows, though: a reset needs no room in the receive window, it arrives at once. **Predict:** in the socket table, what is left of the slow subscriber's connection, at the broker's end and at its own?
 
 // ── cell 10 ──
-// Only the connection whose queues are not empty: the slow subscriber's.
-display(SocketTable.Format(SocketTable.Snapshot(ticker.Port).Where(r => r.RecvQ > 0 || r.SendQ > 0)));
+// Every socket on the ticker's port; the broker's accept() says where the slow subscriber came from.
+var accepted = trace.Table(conn: slow.Conn).First(e => e.Kind == TraceKind.Accept);
+Console.WriteLine($"the slow subscriber connected {accepted.Note}");
+display(SocketTable.Format(SocketTable.Snapshot(ticker.Port)));
 
-// The client's end is still ESTABLISHED, with its receive buffer full (Recv-Q, typically 6,144 bytes here). The broker's end is in FIN_WAIT1: its program has closed the socket, and its Send-Q is the same number of bytes of ticks plus 1, the sequence number the queued FIN takes. The broker's program is done with it, but the kernel keeps the socket (an *orphan*) while it waits for the window to open. If the client reads again, it gets the ticks in its buffer, then the ones still in the broker's send buffer, then the FIN: the end of the stream. If it never reads, the broker's kernel gives up on the orphan after a while and resets the connection (measured on the machine this course was written on, with a reader that never read: after about five and a half minutes), and the client's next reads return the bytes already in its buffer and then `ConnectionReset`, never the FIN. Either way, this is the moment to reconnect and resynchronise: messages published while it was cut off are gone.
+// Nothing is left of it: the listener and the other four connections are there, both ends each (three readers and the publisher), but no row has the slow subscriber's port. The broker's end is gone because its program closed it and the reset ended the connection on the spot; the client's end is gone because its kernel, on receiving the reset, closed it too. An orderly close would have left something behind: with its FIN stuck behind the unread ticks, the broker's end would sit in FIN_WAIT1, an *orphan* its program no longer owns, until the client read again or the kernel gave up (with a reader that never read: after about five and a half minutes, measured on the machine this course was written on). The reset makes the cut-off immediate and leaves the broker nothing to hold.
+//
+// The client's kernel still has the ticks that reached its receive buffer before the reset, though. **Predict:** the slow subscriber starts reading again now. How many of the 96 ticks the broker handed to its socket does it get, and how does its stream end?
+
+// ── cell 11 ──
+slow.ResumeReading();                  // recv() again, after the cut-off
+string ending = await slow.Closed.WaitAsync(TimeSpan.FromSeconds(5));   // the end of its stream, and why
+Console.WriteLine($"{slow.Count} ticks read, {slow.Messages[0].Payload} to {slow.Messages[^1].Payload}");
+Console.WriteLine($"then: {ending}");
+
+// It gets the ticks its own kernel had received — typically 48 here, the first 6 KiB — and then `ConnectionReset` (the subscriber reports it as the broker's reset), never a FIN. The other half of the 96 was still in the broker's send buffer, and the close with linger 0 threw it away. This is the moment to reconnect and resynchronise: everything published while the subscriber was behind is gone for it, and the three readers never noticed a thing.
 //
 // ## How fast does it fan out?
 //
 // **Predict:** one publish to 100 subscribers is 100 deliveries. How many deliveries per second can one broker thread make on this machine?
 
-// ── cell 11 ──
+// ── cell 12 ──
 var fan = Broker.Start(trace, name: "fan-out");
 var hundred = new List<Subscriber>();
 for (int i = 0; i < 100; i++) { hundred.Add(await Subscriber.ConnectAsync(fan.EndPoint, trace, new SubscriberOptions { KeepMessages = false })); }
@@ -198,21 +210,21 @@ Console.WriteLine($"{fan.FannedOut:N0} deliveries in {watch.Elapsed.TotalMillise
 //
 // The exercise: receive **every** update for the two downtown zipcodes `10001` and `10003` — and nothing from any other zipcode (the station also reports from `10010`, `10021`, `11201`, `20001`, `60601` and `94103`). Edit the list of prefixes below and run the cell; it subscribes, lets the station publish 200 updates and collects what arrived. Can you do it with a single prefix?
 
-// ── cell 12 ──
+// ── cell 13 ──
 var myPrefixes = new[] { "100" };   // ← edit me
 var attempt = await PubSubExercises.TryFilterAsync(broker.EndPoint, myPrefixes, trace);
 Console.WriteLine(attempt);
 
 // Check your answer:
 
-// ── cell 13 ──
+// ── cell 14 ──
 display(PubSubExercises.CheckDowntownFilter(attempt));
 
 // ## Clean up
 //
 // Close the clients, then stop the three brokers, so re-running the notebook from the top starts fresh.
 
-// ── cell 14 ──
+// ── cell 15 ──
 foreach (var s in new[] { newYork, chelsea, nyc, sf, slow }.Concat(readers).Concat(hundred)) { s.Close(); }
 station.Close(); clock.Close(); newsroom.Close();
 broker.Stop(); ticker.Stop(); fan.Stop();

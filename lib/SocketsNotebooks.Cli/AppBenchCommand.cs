@@ -19,26 +19,12 @@ public static class AppBenchCommand
     /// <summary>The <c>app</c> subcommand of <c>bench</c>.</summary>
     public static Command Create()
     {
-        var connections = new Option<int>("--connections", "-c") { Description = "requests in flight at once, each on its own connection", DefaultValueFactory = _ => 10 };
-        var seconds = new Option<double>("--seconds") { Description = "length of the measured period", DefaultValueFactory = _ => 5 };
-        var warmUp = new Option<double>("--warmup") { Description = "seconds of warm-up before measuring", DefaultValueFactory = _ => 1 };
-        var host = new Option<string?>("--host") { Description = "measure an app-server already running there (default: start one in this process)" };
-        var port = new Option<int>("--port") { Description = "its port", DefaultValueFactory = _ => CliArguments.DefaultPort };
+        var connections = BenchOptions.Connections("requests in flight at once, each on its own connection");
+        var seconds = BenchOptions.Seconds();
+        var warmUp = BenchOptions.WarmUp();
+        var host = BenchOptions.Host("measure an app-server already running there (default: start one in this process)");
+        var port = BenchOptions.Port();
         var value = new Option<string>("--value") { Description = "what to search for", DefaultValueFactory = _ => "morpheus" };
-        connections.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--connections must be at least 1.");
-            }
-        });
-        seconds.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() <= 0)
-            {
-                r.AddError("--seconds must be positive.");
-            }
-        });
         var command = new Command("app", "Load the application server: C search requests in flight, one per connection.")
         {
             connections, seconds, warmUp, host, port, value,
@@ -64,7 +50,7 @@ public static class AppBenchCommand
                     endPoint = server.EndPoint;
                 }
                 int inFlight = parsed.GetValue(connections);
-                var warm = TimeSpan.FromSeconds(Math.Max(0, parsed.GetValue(warmUp)));
+                var warm = TimeSpan.FromSeconds(parsed.GetValue(warmUp));
                 var measure = TimeSpan.FromSeconds(parsed.GetValue(seconds));
                 byte[] request = AppClient.JsonRequest("search", parsed.GetValue(value)!).ToBytes();
 

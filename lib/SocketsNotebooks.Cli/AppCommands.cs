@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using System.Net.Sockets;
 using SocketsNotebooks.AppProtocol;
 using SocketsNotebooks.Tracing;
@@ -7,14 +6,14 @@ using SocketsNotebooks.Tracing;
 namespace SocketsNotebooks.Cli;
 
 /// <summary>
-/// Section 3, the tutorial's <c>app-server.py</c> / <c>app-client.py</c> pair: <c>sockets app-server</c>
+/// Notebook 03, the tutorial's <c>app-server.py</c> / <c>app-client.py</c> pair: <c>sockets app-server</c>
 /// in one terminal, <c>sockets app-client 127.0.0.1 65432 search morpheus</c> in another. Both print
 /// the tutorial's lines (including the bytes sent, escaped as Python prints them), so the output can
 /// be laid next to the Python programs' output — and either side can be the Python one.
 /// </summary>
 public static class AppCommands
 {
-    /// <summary>The commands of this section: <c>app-server</c> and <c>app-client</c>.</summary>
+    /// <summary>This notebook's commands: <c>app-server</c> and <c>app-client</c>.</summary>
     public static IEnumerable<Command> Create() => [Server(), Client()];
 
     private static Command Server()
@@ -34,45 +33,33 @@ public static class AppCommands
     private static Command Client()
     {
         // All four are required, as in app-client.py's "usage: <host> <port> <action> <value>".
-        var host = new Argument<string>("host") { Description = "server address" };
-        var port = CliArguments.Port("server port");
-        port.DefaultValueFactory = null;
+        var host = CliArguments.RequiredHost("server address");
+        var port = CliArguments.RequiredPort("server port");
         var action = new Argument<string>("action") { Description = "search sends JSON; any other action sends action+value as binary" };
         var value = new Argument<string>("value") { Description = "what to search for (or the binary payload)" };
         var command = new Command("app-client", "Send one request (search → JSON, anything else → binary) and print the answer.")
         {
             host, port, action, value,
         };
-        command.SetAction(async (parsed, cancellationToken) =>
+        command.SetAction((parsed, cancellationToken) => ClientCommand.RunAsync(parsed, host, port, async run =>
         {
-            var output = parsed.InvocationConfiguration.Output;
-            var error = parsed.InvocationConfiguration.Error;
-            IPEndPoint? endPoint = null;
-            try
+            var options = new AppClientOptions { Log = run.Output.WriteLine, Timeout = run.Timeout };
+            // The client's selector loop connects by itself and blocks; keep it off the caller's thread.
+            var exchange = await Task.Run(
+                () => AppClient.Request(run.EndPoint, parsed.GetValue(action)!, parsed.GetValue(value)!, new Trace(), options),
+                cancellationToken).ConfigureAwait(false);
+            if (exchange.Answered)
             {
-                endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
-                var target = endPoint;
-                var options = new AppClientOptions { Log = output.WriteLine };
-                // The client's selector loop blocks; keep it off the caller's thread.
-                var exchange = await Task.Run(
-                    () => AppClient.Request(target, parsed.GetValue(action)!, parsed.GetValue(value)!, new Trace(), options),
-                    cancellationToken).ConfigureAwait(false);
-                if (exchange.Answered)
-                {
-                    return 0;
-                }
-                string why = exchange.Outcome == CloseReason.ConnectFailed && Enum.TryParse<SocketError>(exchange.Detail, out var code)
-                    ? CliArguments.Describe(new SocketException((int)code), endPoint)
-                    : $"no answer from {endPoint}: {exchange.Outcome}{(exchange.Error is null ? "" : $" {exchange.Error}")}: {exchange.Detail}";
-                await error.WriteLineAsync($"app-client: {why}").ConfigureAwait(false);
-                return SocketsRoot.FailureExitCode;
+                return 0;
             }
-            catch (SocketException e)
+            if (exchange.Outcome == CloseReason.ConnectFailed && Enum.TryParse<SocketError>(exchange.Detail, out var code))
             {
-                await error.WriteLineAsync($"app-client: {CliArguments.Describe(e, endPoint)}").ConfigureAwait(false);
-                return SocketsRoot.FailureExitCode;
+                // Said like every other client's failed connect (ECONNREFUSED, ...).
+                throw new SocketException((int)code);
             }
-        });
+            return await run.FailAsync($"no answer from {run.EndPoint}: {exchange.Outcome}{(exchange.Error is null ? "" : $" {exchange.Error}")}: {exchange.Detail}")
+                .ConfigureAwait(false);
+        }, cancellationToken));
         return command;
     }
 }

@@ -7,7 +7,7 @@ using System.Net.Sockets;
 namespace SocketsNotebooks.Cli;
 
 /// <summary>
-/// The arguments every section's commands share, so <c>host</c> and <c>port</c> mean and check
+/// The arguments every notebook's commands share, so <c>host</c> and <c>port</c> mean and check
 /// the same thing everywhere, with the tutorial's defaults (127.0.0.1, 65432).
 /// </summary>
 public static class CliArguments
@@ -33,6 +33,26 @@ public static class CliArguments
             DefaultValueFactory = _ => defaultPort,
             CustomParser = result => ParsePort(result, defaultPort),
         };
+
+    /// <summary>
+    /// A <c>host</c> argument that must be given, for the commands that take their arguments positionally
+    /// and all required, like the tutorial's scripts (<c>usage: multiconn-server.py &lt;host&gt; &lt;port&gt;</c>):
+    /// a wrong count prints the usage line and exits with 2.
+    /// </summary>
+    public static Argument<string> RequiredHost(string description = "IP address or host name")
+    {
+        var host = Host(description);
+        host.DefaultValueFactory = null;
+        return host;
+    }
+
+    /// <summary>A <c>port</c> argument that must be given (see <see cref="RequiredHost"/>), checked like <see cref="Port"/>.</summary>
+    public static Argument<int> RequiredPort(string description = "TCP port, 0-65535")
+    {
+        var port = Port(description);
+        port.DefaultValueFactory = null;
+        return port;
+    }
 
     /// <summary>
     /// The endpoint for a host and port: a numeric address as is, <c>""</c> as every interface
@@ -90,7 +110,8 @@ public static class CliArguments
         };
     }
 
-    private static int ParsePort(ArgumentResult result, int defaultPort)
+    /// <summary>Reads a port (0 to 65535) from an argument or option; anything else is a parse error that says what a port is.</summary>
+    internal static int ParsePort(ArgumentResult result, int defaultPort)
     {
         if (result.Tokens.Count == 0)
         {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using SocketsNotebooks.Echo;
 using SocketsNotebooks.Tracing;
@@ -8,7 +7,7 @@ using SocketsNotebooks.Tracing;
 namespace SocketsNotebooks.Cli;
 
 /// <summary>
-/// Section 1, the tutorial's two-terminal exercise: <c>sockets echo-server</c> in one terminal,
+/// Notebook 01, the tutorial's two-terminal exercise: <c>sockets echo-server</c> in one terminal,
 /// <c>sockets echo-client</c> in another.
 /// </summary>
 public static class EchoCommands
@@ -16,7 +15,7 @@ public static class EchoCommands
     /// <summary>How long the client waits for the connection and for the echo before giving up.</summary>
     public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>The commands of this section: <c>echo-server</c> and <c>echo-client</c>.</summary>
+    /// <summary>This notebook's commands: <c>echo-server</c> and <c>echo-client</c>.</summary>
     public static IEnumerable<Command> Create() => [Server(), Client()];
 
     private static Command Server()
@@ -40,43 +39,40 @@ public static class EchoCommands
         var port = CliArguments.Port("server port");
         var message = new Argument<string>("message") { Description = "what to send", DefaultValueFactory = _ => "Hello, world" };
         var command = new Command("echo-client", "Connect, send one message, print what comes back.") { host, port, message };
-        command.SetAction(async (parsed, cancellationToken) =>
-        {
-            var output = parsed.InvocationConfiguration.Output;
-            var error = parsed.InvocationConfiguration.Error;
-            IPEndPoint? endPoint = null;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(ClientTimeout);
-            try
+        command.SetAction((parsed, cancellationToken) => ClientCommand.RunAsync(parsed, host, port,
+            connect: ConnectAsync,
+            run: async (client, run) =>
             {
-                endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), timeout.Token).ConfigureAwait(false);
-                byte[] echoed = await EchoOnceAsync(endPoint, Encoding.UTF8.GetBytes(parsed.GetValue(message)!), timeout.Token).ConfigureAwait(false);
-                await output.WriteLineAsync($"Received {PythonBytes.Repr(echoed)}").ConfigureAwait(false);
+                byte[] echoed = await EchoOnceAsync(client, Encoding.UTF8.GetBytes(parsed.GetValue(message)!), run.TimeLimit).ConfigureAwait(false);
+                await run.Output.WriteLineAsync($"Received {PythonBytes.Repr(echoed)}").ConfigureAwait(false);
                 return 0;
-            }
-            catch (SocketException e)
-            {
-                await error.WriteLineAsync($"echo-client: {CliArguments.Describe(e, endPoint)}").ConfigureAwait(false);
-                return SocketsRoot.FailureExitCode;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                await error.WriteLineAsync($"echo-client: no answer from {endPoint} within {ClientTimeout.TotalSeconds:0} s.").ConfigureAwait(false);
-                return SocketsRoot.FailureExitCode;
-            }
-        });
+            },
+            cancellationToken, ClientTimeout));
         return command;
     }
 
-    /// <summary>
-    /// The tutorial's client: connect, <c>sendall</c>, read the echo. The tutorial reads once with
-    /// <c>recv(1024)</c>; we keep reading until every byte came back (or the server closed), because one
-    /// <c>recv()</c> may return only part of it — the lesson of section 1.
-    /// </summary>
-    private static async Task<byte[]> EchoOnceAsync(IPEndPoint endPoint, byte[] data, CancellationToken cancellationToken)
+    private static async Task<TracedSocket> ConnectAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
     {
-        using var client = TracedSocket.Tcp(new Trace(), Side.Client, endPoint.AddressFamily);
-        await client.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+        var client = TracedSocket.Tcp(new Trace(), Side.Client, endPoint.AddressFamily);
+        try
+        {
+            await client.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            client.Close(CloseReason.ConnectFailed);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The tutorial's client, once connected: <c>sendall</c>, read the echo. The tutorial reads once with
+    /// <c>recv(1024)</c>; we keep reading until every byte came back (or the server closed), because one
+    /// <c>recv()</c> may return only part of it — the lesson of notebook 01.
+    /// </summary>
+    private static async Task<byte[]> EchoOnceAsync(TracedSocket client, byte[] data, CancellationToken cancellationToken)
+    {
         await client.SendAllAsync(data, cancellationToken).ConfigureAwait(false);
         var echoed = new MemoryStream();
         var buffer = new byte[1024];

@@ -1,13 +1,11 @@
 using System.CommandLine;
-using System.Net;
-using System.Net.Sockets;
 using SocketsNotebooks.MultiConn;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.Cli;
 
 /// <summary>
-/// Section 2, the tutorial's <c>multiconn-server.py</c> and <c>multiconn-client.py</c>:
+/// Notebook 02, the tutorial's <c>multiconn-server.py</c> and <c>multiconn-client.py</c>:
 /// <c>sockets multiconn-server 127.0.0.1 65432</c> in one terminal,
 /// <c>sockets multiconn-client 127.0.0.1 65432 2</c> in another.
 /// </summary>
@@ -16,29 +14,13 @@ public static class MultiConnCommands
     /// <summary>How long the client may take before it closes the connections that are not done.</summary>
     public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The commands of this section: <c>multiconn-server</c> and <c>multiconn-client</c>.</summary>
+    /// <summary>This notebook's commands: <c>multiconn-server</c> and <c>multiconn-client</c>.</summary>
     public static IEnumerable<Command> Create() => [Server(), Client()];
-
-    // Like the tutorial's scripts, these take their arguments positionally and all of them are
-    // required (its "usage: multiconn-server.py <host> <port>"): a wrong count prints the usage line, exit 2.
-    private static Argument<string> RequiredHost(string description)
-    {
-        var host = CliArguments.Host(description);
-        host.DefaultValueFactory = null;
-        return host;
-    }
-
-    private static Argument<int> RequiredPort(string description)
-    {
-        var port = CliArguments.Port(description);
-        port.DefaultValueFactory = null;
-        return port;
-    }
 
     private static Command Server()
     {
-        var host = RequiredHost("address to listen on");
-        var port = RequiredPort("port to listen on, 0 = any free port");
+        var host = CliArguments.RequiredHost("address to listen on");
+        var port = CliArguments.RequiredPort("port to listen on, 0 = any free port");
         var naive = new Option<bool>("--naive") { Description = "the tutorial's registration (always Read | Write): watch the loop spin" };
         var command = new Command("multiconn-server", "Serve many echo connections on one thread with a selector, until Ctrl+C.") { host, port, naive };
         command.SetAction((parsed, cancellationToken) => ServerCommand.RunAsync(parsed, host, port,
@@ -53,8 +35,8 @@ public static class MultiConnCommands
 
     private static Command Client()
     {
-        var host = RequiredHost("server address");
-        var port = RequiredPort("server port");
+        var host = CliArguments.RequiredHost("server address");
+        var port = CliArguments.RequiredPort("server port");
         var connections = new Argument<int>("num_connections") { Description = "how many connections to open at once" };
         connections.Validators.Add(result =>
         {
@@ -68,30 +50,19 @@ public static class MultiConnCommands
         {
             host, port, connections,
         };
-        command.SetAction(async (parsed, cancellationToken) =>
+        command.SetAction((parsed, cancellationToken) => ClientCommand.RunAsync(parsed, host, port, async run =>
         {
-            var output = parsed.InvocationConfiguration.Output;
-            var error = parsed.InvocationConfiguration.Error;
-            IPEndPoint? endPoint = null;
-            try
+            // The client's selector loop connects every connection itself and bounds the whole run by Timeout.
+            var options = new MultiConnClientOptions { Log = run.Output.WriteLine, Timeout = run.Timeout };
+            var result = await MultiConnClient.RunAsync(run.EndPoint, parsed.GetValue(connections), new Trace(), options: options).ConfigureAwait(false);
+            foreach (var failed in result.Connections.Where(c => c.CloseReason != CloseReason.Done))
             {
-                endPoint = await CliArguments.ResolveAsync(parsed.GetValue(host)!, parsed.GetValue(port), cancellationToken).ConfigureAwait(false);
-                var options = new MultiConnClientOptions { Log = output.WriteLine, Timeout = ClientTimeout };
-                var result = await MultiConnClient.RunAsync(endPoint, parsed.GetValue(connections), new Trace(), options: options).ConfigureAwait(false);
-                foreach (var failed in result.Connections.Where(c => c.CloseReason != CloseReason.Done))
-                {
-                    await error.WriteLineAsync($"multiconn-client: connection {failed.ConnId}: {failed.CloseReason}, {failed.BytesReceived} of {failed.BytesSent} bytes came back")
-                        .ConfigureAwait(false);
-                }
-                await output.WriteLineAsync(result.ToString()).ConfigureAwait(false);
-                return result.AllEchoed ? 0 : SocketsRoot.FailureExitCode;
+                await run.Error.WriteLineAsync($"multiconn-client: connection {failed.ConnId}: {failed.CloseReason}, {failed.BytesReceived} of {failed.BytesSent} bytes came back")
+                    .ConfigureAwait(false);
             }
-            catch (SocketException e)
-            {
-                await error.WriteLineAsync($"multiconn-client: {CliArguments.Describe(e, endPoint)}").ConfigureAwait(false);
-                return SocketsRoot.FailureExitCode;
-            }
-        });
+            await run.Output.WriteLineAsync(result.ToString()).ConfigureAwait(false);
+            return result.AllEchoed ? 0 : SocketsRoot.FailureExitCode;
+        }, cancellationToken, ClientTimeout));
         return command;
     }
 }

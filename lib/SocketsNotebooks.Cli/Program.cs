@@ -1,11 +1,12 @@
 using SocketsNotebooks.Cli;
 
-// The `sockets` command: the tutorial's scripts as subcommands, one line per section of the course.
+// The `sockets` command: the tutorial's scripts as subcommands, one group per notebook of the course, and the benches.
 var root = SocketsRoot.Create(
     EchoCommands.Create(),
-    MultiConnCommands.Create(), BenchCommands.Create(),
+    MultiConnCommands.Create(),
     AppCommands.Create(),
-    TroubleshootingCommands.Create());
-PubSubCommands.AddTo(root);
+    TroubleshootingCommands.Create(),
+    PubSubCommands.Create(),
+    BenchCommands.Create());
 
 return await SocketsRoot.InvokeAsync(root, args, Console.Out, Console.Error);

@@ -13,7 +13,8 @@ namespace SocketsNotebooks.Cli;
 /// </summary>
 public sealed class PubSubBench(IPEndPoint broker, int subscribers, int messages, int payloadBytes, int window, Trace trace)
 {
-    private const string Topic = "bench";
+    /// <summary>The one topic every subscriber of the run subscribes to.</summary>
+    public const string Topic = "bench";
     private const int Batch = 100;
     private static readonly TimeSpan s_stallLimit = TimeSpan.FromSeconds(30);
 

@@ -4,7 +4,7 @@ using System.CommandLine.Parsing;
 namespace SocketsNotebooks.Cli;
 
 /// <summary>
-/// Builds the <c>sockets</c> root command from the sections' commands and runs it. Tests call the
+/// Builds the <c>sockets</c> root command from each notebook's commands and runs it. Tests call the
 /// same two methods with their own writers, so they see exactly what a terminal would.
 /// </summary>
 public static class SocketsRoot
@@ -18,7 +18,7 @@ public static class SocketsRoot
     /// <summary>The name printed in usage lines, whatever the executable is called (tests run inside testhost).</summary>
     public const string Name = "sockets";
 
-    /// <summary>A root command holding every section's subcommands.</summary>
+    /// <summary>A root command holding every notebook's subcommands (and the benches).</summary>
     public static RootCommand Create(params IEnumerable<Command>[] sections)
     {
         var root = new RootCommand("TCP sockets from the course, in a terminal: run a server in one terminal and its client in another.");

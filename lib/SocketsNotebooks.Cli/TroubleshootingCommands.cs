@@ -4,12 +4,12 @@ using SocketsNotebooks.Troubleshooting;
 namespace SocketsNotebooks.Cli;
 
 /// <summary>
-/// Section 4 in a terminal: <c>sockets netstat</c> shows the sockets of a running exercise (with Recv-Q and Send-Q
+/// Notebook 04 in a terminal: <c>sockets netstat</c> shows the sockets of a running exercise (with Recv-Q and Send-Q
 /// on Linux), <c>sockets errors</c> the error reference.
 /// </summary>
 public static class TroubleshootingCommands
 {
-    /// <summary>The commands of this section: <c>netstat</c> and <c>errors</c>.</summary>
+    /// <summary>This notebook's commands: <c>netstat</c> and <c>errors</c>.</summary>
     public static IEnumerable<Command> Create() => [Netstat(), Errors()];
 
     private static Command Netstat()

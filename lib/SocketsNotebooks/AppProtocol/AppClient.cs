@@ -185,10 +185,13 @@ public static class AppClient
         {
             return (CloseReason.ProtocolError, e.Error, e.Message);
         }
+        catch (SocketException e) when (e.IsPeerReset())
+        {
+            return (CloseReason.PeerReset, null, e.SocketErrorCode.ToString());
+        }
         catch (SocketException e)
         {
-            var reason = e.IsPeerReset() ? CloseReason.PeerReset : CloseReason.SocketError;
-            return (reason, null, e.SocketErrorCode.ToString());
+            return (CloseReason.SocketError, null, e.SocketErrorCode.ToString());
         }
     }
 
@@ -196,12 +199,8 @@ public static class AppClient
         string detail, Stopwatch clock, Action<string>? log)
     {
         selector?.Unregister(connection.Socket);
-        if (reason != CloseReason.Answered)
-        {
-            connection.Socket.RecordError($"{error?.ToString() ?? reason.ToString()}: {detail}");
-        }
         log?.Invoke($"Closing connection to {connection.Peer}");
-        connection.Socket.Close(error?.ToString() ?? reason.ToString());
+        connection.Socket.Close(reason, reason == CloseReason.Answered ? null : error is null ? detail : $"{error}: {detail}");
         return new AppExchange(connection.Socket.Conn, connection.RequestBytes, connection.Response, reason, error, detail,
             connection.Anatomy.ToArray(), Math.Round(Stopwatch.GetElapsedTime(connection.StartedTimestamp).TotalMilliseconds, 3));
     }

@@ -6,7 +6,7 @@ namespace SocketsNotebooks.AppProtocol;
 /// <summary>
 /// The tutorial's <c>app-server.py</c>: one thread, a <see cref="Selector"/>, and per connection an
 /// <see cref="AppServerConnection"/> that reads one request, answers it with the <see cref="SearchApp"/>
-/// and closes. The loop itself is section 2's <see cref="SelectorServer"/>. Unlike the tutorial, a broken request (bad JSON, a missing key, a 2 GiB
+/// and closes. The loop itself is notebook 02's <see cref="SelectorServer"/>. Unlike the tutorial, a broken request (bad JSON, a missing key, a 2 GiB
 /// <c>content-length</c>, a peer that stalls) closes only that connection, with the reason in the
 /// trace and in <see cref="Closed"/>; everyone else keeps being served.
 /// </summary>
@@ -272,6 +272,6 @@ public sealed class AppServer : SelectorServer
     private void Close(AppServerConnection connection, ProtocolError error, string detail)
     {
         connection.Error = error;
-        Close(connection, error == ProtocolError.ServerBusy ? CloseReason.Overloaded : CloseReason.ProtocolError, detail, note: error.ToString());
+        Close(connection, error == ProtocolError.ServerBusy ? CloseReason.Overloaded : CloseReason.ProtocolError, $"{error}: {detail}");
     }
 }

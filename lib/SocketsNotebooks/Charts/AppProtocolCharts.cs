@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using SocketsNotebooks.AppProtocol;
+using SocketsNotebooks.Tracing;
 using static SocketsNotebooks.Charts.PlotlyParts;
 
 namespace SocketsNotebooks.Charts;
@@ -169,7 +170,7 @@ public static class AppProtocolCharts
             parts.Add($"{r.Content} of content");
         }
         string what = parts.Count == 0 ? "nothing" : string.Join(" + ", parts);
-        return $"recv #{r.Recv} on conn {r.Conn} ({r.Side.ToString().ToLowerInvariant()}): {r.Bytes} bytes = {what}"
+        return $"recv #{r.Recv} on conn {r.Conn} ({r.Side.Label(r.Conn)}): {r.Bytes} bytes = {what}"
             + (r.Complete ? "<br>completed a message" : "")
             + $"<br>then waiting for: {r.Waiting}";
     }

@@ -7,7 +7,7 @@ using static SocketsNotebooks.Charts.PlotlyParts;
 namespace SocketsNotebooks.Charts;
 
 /// <summary>
-/// Charts of the multi-connection section: how each connection's bytes were cut into <c>recv()</c>
+/// Charts of notebook 02, many connections: how each connection's bytes were cut into <c>recv()</c>
 /// calls, how one thread hops between connections, and how often a loop wakes up for nothing.
 /// Built as plotly.js figures like <see cref="TraceCharts"/>; every chart has a title,
 /// axis titles and hover text that says what one mark is.

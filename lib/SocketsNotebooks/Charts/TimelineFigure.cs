@@ -7,7 +7,7 @@ namespace SocketsNotebooks.Charts;
 
 /// <summary>
 /// The figure behind <see cref="TraceCharts.Timeline"/>: every call on a time axis, one lane per side
-/// and connection. Its own type because keeping marks apart takes more than the bar charts need.
+/// and connection (the relay's two legs are two sides). Its own type because keeping marks apart takes more than the bar charts need.
 /// </summary>
 internal static class TimelineFigure
 {
@@ -35,7 +35,7 @@ internal static class TimelineFigure
         double start = all.Length == 0 ? 0 : all.Min(e => e.TimeMs);
         double span = all.Length == 0 ? 0 : all.Max(e => e.TimeMs) - start;
         string[] lanes = [.. all.Select(e => (e.Side, e.Conn)).Distinct()
-            .OrderBy(l => l.Side switch { Side.Client => 0, Side.Relay => 1, _ => 2 }).ThenBy(l => l.Conn)
+            .OrderBy(l => l.Side.Order()).ThenBy(l => l.Conn)
             .Select(l => Lane(l.Side, l.Conn))];
         // The top lane gets the highest value, so the client is drawn on top.
         var laneY = lanes.Select((lane, i) => (lane, y: lanes.Length - 1 - i)).ToDictionary(p => p.lane, p => (double)p.y);
@@ -128,11 +128,13 @@ internal static class TimelineFigure
         };
         string detail = string.Join("<br>", new[] { e.Preview, e.Note }.Where(s => s.Length > 0).Select(Escape));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{e.TimeMs:0.###} ms, {e.Side.ToString().ToLowerInvariant()} conn {e.Conn}: {what}{(detail.Length > 0 ? "<br>" + detail : "")}");
+            $"{e.TimeMs:0.###} ms, {e.Side.Label(e.Conn)} conn {e.Conn}: {what}{(detail.Length > 0 ? "<br>" + detail : "")}");
     }
 
     private static bool IsData(TraceEvent e) => e.Kind is TraceKind.Send or TraceKind.Recv;
 
+    // The relay's two sockets get a lane each ("relay ← client conn 1", "relay → server conn 1"): the
+    // trace tells them apart by side, so a piece can be followed from one leg to the other.
     private static string Lane(Side side, int conn) =>
-        conn == 0 ? $"{side.ToString().ToLowerInvariant()} (listener)" : $"{side.ToString().ToLowerInvariant()} conn {conn}";
+        conn == 0 ? $"{side.Label(conn)} (listener)" : $"{side.Label(conn)} conn {conn}";
 }

@@ -188,7 +188,7 @@ public static class TraceCharts
     };
 
     private static string SeriesName(int conn, Side side, bool withSide) =>
-        withSide ? $"conn {conn} ({side.ToString().ToLowerInvariant()})" : $"conn {conn}";
+        withSide ? $"conn {conn} ({side.Label(conn)})" : $"conn {conn}";
 
     private static string ConnColor(int conn) => Colors[(conn % Colors.Length + Colors.Length) % Colors.Length];
 

@@ -14,7 +14,7 @@ internal static class TraceTableFigure
         [
             rows.Select(e => e.Seq).ToArray(),
             rows.Select(e => e.TimeMs.ToString("0.000", CultureInfo.InvariantCulture)).ToArray(),
-            rows.Select(e => e.Side.ToString().ToLowerInvariant()).ToArray(),
+            rows.Select(e => e.Side.Label(e.Conn)).ToArray(),
             rows.Select(e => e.Conn).ToArray(),
             rows.Select(e => e.Kind.ToString().ToLowerInvariant()).ToArray(),
             rows.Select(e => e.Kind is TraceKind.Send or TraceKind.Recv ? e.Asked.ToString(CultureInfo.InvariantCulture) : "").ToArray(),
@@ -22,7 +22,7 @@ internal static class TraceTableFigure
             rows.Select(e => Escape(e.Preview)).ToArray(),
             rows.Select(e => Escape(e.Note)).ToArray(),
         ];
-        string[] tint = rows.Select(e => e.Side switch { Side.Client => "#eef1ff", Side.Relay => "#fff4e6", _ => "#e9f9f3" }).ToArray();
+        string[] tint = rows.Select(e => e.Side switch { Side.Client => "#eef1ff", Side.Relay or Side.RelayToServer => "#fff4e6", _ => "#e9f9f3" }).ToArray();
 
         var table = PlotlyTrace("table");
         table.Set("columnwidth", new[] { 30, 60, 50, 40, 60, 50, 50, 190, 190 });

@@ -126,11 +126,7 @@ public abstract class EchoModelServer : BackgroundServer
             {
                 return;
             }
-            if (detail.Length > 0 && reason != CloseReason.Stopped)
-            {
-                traced.RecordError($"{reason}: {detail}");
-            }
-            CloseConnection(traced, reason.ToString());
+            CloseConnection(traced, reason, reason == CloseReason.Stopped ? null : detail);
         }
         else
         {

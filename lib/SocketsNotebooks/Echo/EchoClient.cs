@@ -36,7 +36,7 @@ public static class EchoClient
         }
         catch
         {
-            client.Close("connect failed");
+            client.Close(CloseReason.ConnectFailed);
             throw;
         }
     }
@@ -89,7 +89,7 @@ public static class EchoClient
         }
         finally
         {
-            client.Close("done");
+            client.Close(CloseReason.Done);
         }
     }
 
@@ -195,7 +195,7 @@ public static class EchoClient
         }
         catch
         {
-            client.Close("connect failed");
+            client.Close(CloseReason.ConnectFailed);
             throw;
         }
     }

@@ -122,7 +122,7 @@ public static partial class EchoExercises
         }
         finally
         {
-            client.Close("check done");
+            client.Close(CloseReason.Done);
         }
     }
 
@@ -151,7 +151,7 @@ public static partial class EchoExercises
         }
         finally
         {
-            client.Close("check done");
+            client.Close(CloseReason.Done);
         }
     }
 
@@ -167,7 +167,7 @@ public static partial class EchoExercises
         {
             if (!call.Wait(limit))
             {
-                client.Close("check: the call ran too long");
+                client.Close(CloseReason.TimedOut, "the check waited too long for the call to return");
                 return new CallResult(null, null, TimedOut: true);
             }
             return new CallResult(call.Result, null, false);

@@ -20,7 +20,7 @@ public static partial class EchoExercises
         ArgumentOutOfRangeException.ThrowIfLessThan(pieceSize, 1, nameof(pieceSize));
         var events = serverRecvs.ToArray();
         var recvs = events.Where(e => e.Kind == TraceKind.Recv && e.Side == Side.Server).ToArray();
-        var pacingNote = events.FirstOrDefault(e => e.Side == Side.Relay && e.Kind == TraceKind.Error
+        var pacingNote = events.FirstOrDefault(e => e.Side.IsRelay() && e.Kind == TraceKind.Error
             && e.Note.StartsWith(Relay.PacingNotePrefix, StringComparison.Ordinal));
         if (predicted <= 0)
         {
@@ -49,7 +49,7 @@ public static partial class EchoExercises
         {
             return $"❌ The server's recv() returned data {withData} times, but {why} were expected. "
                 + "Did the relay in the run use the same piece size and message? If it did, look for a note starting "
-                + $"\"{Relay.PacingNotePrefix}\" in trace.Table(Side.Relay): on a busy machine the relay may stop waiting "
+                + $"\"{Relay.PacingNotePrefix}\" in trace.Table(Side.RelayToServer) (the relay's leg facing the server): on a busy machine the relay may stop waiting "
                 + "for each recv(), and pieces then arrive glued together.";
         }
         if (predicted == withData)

@@ -64,7 +64,7 @@ public sealed class EchoServer : BackgroundServer
             var conn = Track(Listener.Accept());
             if (stopping.IsCancellationRequested)
             {
-                CloseConnection(conn, "server stopped");
+                CloseConnection(conn, CloseReason.Stopped);
                 break;
             }
             Serve(conn, stopping);
@@ -75,7 +75,8 @@ public sealed class EchoServer : BackgroundServer
 
     private void Serve(TracedSocket conn, CancellationToken stopping)
     {
-        string reason = "client closed";
+        var reason = CloseReason.PeerClosed;
+        string? detail = null;
         try
         {
             // Bounded: a client that goes quiet cannot hold the one-at-a-time server for ever.
@@ -92,12 +93,11 @@ public sealed class EchoServer : BackgroundServer
                     // idle timeout a second time after the pause.
                     if (!conn.Socket.Poll(IdleTimeout, SelectMode.SelectRead))
                     {
-                        reason = IdleReason();
+                        (reason, detail) = (CloseReason.IdleTimeout, IdleDetail());
                         return;
                     }
                     if (stopping.WaitHandle.WaitOne(pause))
                     {
-                        reason = "server stopped";
                         return;
                     }
                 }
@@ -111,18 +111,30 @@ public sealed class EchoServer : BackgroundServer
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
         {
-            reason = IdleReason();
+            // SO_RCVTIMEO ran out (EAGAIN, which .NET calls TimedOut).
+            (reason, detail) = (CloseReason.IdleTimeout, IdleDetail());
+        }
+        catch (SocketException e) when (e.IsPeerReset())
+        {
+            // A reset ends this client only; the server goes on to the next one.
+            (reason, detail) = (CloseReason.PeerReset, e.SocketErrorCode.ToString());
         }
         catch (SocketException e) when (!stopping.IsCancellationRequested)
         {
-            // A reset or abort ends this client only; the server goes on to the next one.
-            reason = e.SocketErrorCode.ToString();
+            (reason, detail) = (CloseReason.SocketError, e.SocketErrorCode.ToString());
         }
         finally
         {
-            CloseConnection(conn, stopping.IsCancellationRequested ? "server stopped" : reason);
+            if (stopping.IsCancellationRequested)
+            {
+                CloseConnection(conn, CloseReason.Stopped);
+            }
+            else
+            {
+                CloseConnection(conn, reason, detail);
+            }
         }
     }
 
-    private string IdleReason() => string.Create(CultureInfo.InvariantCulture, $"idle for {IdleTimeout.TotalSeconds:0.#} s");
+    private string IdleDetail() => string.Create(CultureInfo.InvariantCulture, $"nothing received for {IdleTimeout.TotalSeconds:0.#} s");
 }

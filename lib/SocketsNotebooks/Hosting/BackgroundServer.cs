@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.Hosting;
@@ -112,10 +113,10 @@ public abstract class BackgroundServer : IDisposable, IAsyncDisposable
                 _listener.Bind(endPoint);
                 _listener.Listen(backlog);
             }
-            catch
+            catch (Exception e)
             {
                 // A port already taken must not leave a half-made listener behind.
-                _listener.Close("bind or listen failed");
+                _listener.Close(CloseReason.SocketError, e is SocketException s ? $"bind or listen failed: {s.SocketErrorCode}" : $"bind or listen failed: {e.GetType().Name}");
                 throw;
             }
             lock (s_running)
@@ -137,11 +138,22 @@ public abstract class BackgroundServer : IDisposable, IAsyncDisposable
         return connection;
     }
 
-    /// <summary>Closes a connection with a reason and forgets it.</summary>
-    protected void CloseConnection(TracedSocket connection, string reason)
+    /// <summary>
+    /// Closes a connection for <paramref name="reason"/> (with <paramref name="detail"/> in the trace) and
+    /// forgets it; with <paramref name="reset"/>, by a reset (linger 0) instead of a FIN.
+    /// </summary>
+    protected void CloseConnection(TracedSocket connection, CloseReason reason, string? detail = null, bool reset = false)
     {
+        ArgumentNullException.ThrowIfNull(connection);
         _open.TryRemove(connection, out _);
-        connection.Close(reason);
+        if (reset)
+        {
+            connection.Abort(reason, detail);
+        }
+        else
+        {
+            connection.Close(reason, detail);
+        }
     }
 
     /// <summary>
@@ -154,10 +166,10 @@ public abstract class BackgroundServer : IDisposable, IAsyncDisposable
         {
             _stopping.Cancel();
             // Closing the sockets is what wakes a loop blocked in Accept, Receive or Select.
-            _listener?.Close("server stopped");
+            _listener?.Close(CloseReason.Stopped);
             foreach (var connection in _open.Keys)
             {
-                CloseConnection(connection, "server stopped");
+                CloseConnection(connection, CloseReason.Stopped);
             }
         }
         if (!_loop.Wait(s_stopTimeout))

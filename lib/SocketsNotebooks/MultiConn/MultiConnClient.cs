@@ -100,7 +100,7 @@ public static class MultiConnClient
                 if (started is not (SocketError.Success or SocketError.WouldBlock or SocketError.InProgress))
                 {
                     _results.Add(state.Result(CloseReason.ConnectFailed, _stats.NowMs));
-                    sock.Close(CloseReason.ConnectFailed.ToString());
+                    sock.Close(CloseReason.ConnectFailed, started.ToString());
                     continue;
                 }
                 // Writable = the handshake ended (either way). The naive client watches Read too, all along.
@@ -166,9 +166,14 @@ public static class MultiConnClient
                 Watch(key, state);
                 return serviced;
             }
+            catch (SocketException e) when (e.IsPeerReset())
+            {
+                Close(state, CloseReason.PeerReset, e.SocketErrorCode.ToString());
+                return 1;
+            }
             catch (SocketException e)
             {
-                Close(state, e.IsPeerReset() ? CloseReason.PeerReset : CloseReason.SocketError, e.SocketErrorCode.ToString());
+                Close(state, CloseReason.SocketError, e.SocketErrorCode.ToString());
                 return 1;
             }
         }
@@ -191,13 +196,9 @@ public static class MultiConnClient
         {
             options.Log?.Invoke($"Closing connection {state.ConnId}");
             _selector.Unregister(state.Socket);
-            if (detail.Length > 0)
-            {
-                state.Socket.RecordError($"{reason}: {detail}");
-            }
             _stats.Closed(state.Socket.Conn, reason);
             _results.Add(state.Result(reason, _stats.NowMs));
-            state.Socket.Close(reason.ToString());
+            state.Socket.Close(reason, detail);
         }
     }
 }

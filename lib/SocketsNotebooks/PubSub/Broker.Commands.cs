@@ -116,18 +116,8 @@ public sealed partial class Broker
 
     // A subscriber cut off as slow is told at once: a reset (linger 0) instead of a FIN that would wait
     // behind the bytes it is not reading, leaving the broker's socket in FIN-WAIT-1 meanwhile.
-    private void CutOff(BrokerConnection connection, string detail)
-    {
-        try
-        {
-            connection.Socket.Socket.LingerState = new System.Net.Sockets.LingerOption(true, 0);
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            // Already reset by the peer: the close below still happens.
-        }
-        Close(connection, CloseReason.SlowSubscriber, detail);
-    }
+    private void CutOff(BrokerConnection connection, string detail) =>
+        Close(connection, CloseReason.SlowSubscriber, detail, reset: true);
 
     // Checked on every wake-up: a subscriber whose oldest waiting message is older than MaxLag is behind in time.
     private void CutOffLagging()

@@ -7,12 +7,13 @@ using Stopwatch = System.Diagnostics.Stopwatch;
 namespace SocketsNotebooks.PubSub;
 
 /// <summary>
-/// A publish/subscribe broker: the section 3 message format, many messages per connection, and the
-/// section 2 event loop (<see cref="SelectorServer"/>: one thread, a <see cref="Selector"/>). Subscribers send <c>subscribe &lt;prefix&gt;</c>,
+/// A publish/subscribe broker: notebook 03's message format, many messages per connection, and the
+/// event loop of notebook 02 (<see cref="SelectorServer"/>: one thread, a <see cref="Selector"/>). Subscribers send <c>subscribe &lt;prefix&gt;</c>,
 /// publishers send <c>publish &lt;topic&gt; &lt;payload&gt;</c>, and every published message is queued for
 /// each subscriber with a matching prefix. Publishers never wait for subscribers: each subscriber has
-/// its own bounded queue, and one that cannot keep up is disconnected with
-/// <see cref="CloseReason.SlowSubscriber"/> instead of slowing the others or growing memory.
+/// its own bounded queue, and one that falls too far behind (<see cref="BrokerOptions.MaxQueuedBytes"/>,
+/// <see cref="BrokerOptions.MaxLag"/>) is cut off at once with a reset and <see cref="CloseReason.SlowSubscriber"/>
+/// instead of slowing the others or growing memory.
 /// </summary>
 public sealed partial class Broker : SelectorServer
 {

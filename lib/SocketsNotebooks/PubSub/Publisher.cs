@@ -45,7 +45,7 @@ public sealed class Publisher : IDisposable
         }
         catch
         {
-            socket.Close("connect failed");
+            socket.Close(CloseReason.ConnectFailed);
             throw;
         }
         return new Publisher(socket, limit);
@@ -111,7 +111,7 @@ public sealed class Publisher : IDisposable
     }
 
     /// <summary>Closes the connection (a FIN: the broker sees the publisher leave).</summary>
-    public void Close() => _socket.Close("publisher closed");
+    public void Close() => _socket.Close(CloseReason.Done);
 
     /// <inheritdoc/>
     public void Dispose() => Close();

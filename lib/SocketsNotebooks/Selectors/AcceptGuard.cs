@@ -65,8 +65,7 @@ internal sealed class AcceptGuard(TimeProvider time) : IDisposable
             var waiting = accept();
             // Read before closing: a closed socket no longer says who its peer was.
             string peer = PythonRepr.Address(waiting.RemoteEndPoint);
-            waiting.RecordError($"{nameof(CloseReason.Overloaded)}: {ShedDetail}");
-            waiting.Close(nameof(CloseReason.Overloaded));
+            waiting.Close(CloseReason.Overloaded, ShedDetail);
             _shed++;
             return peer;
         }

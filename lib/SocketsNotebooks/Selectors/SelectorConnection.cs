@@ -5,7 +5,7 @@ namespace SocketsNotebooks.Selectors;
 /// <summary>
 /// What a <see cref="SelectorServer"/> keeps for one accepted connection and hands back as the
 /// selector key's data (the tutorial's <c>types.SimpleNamespace(addr=..., inb=b"", outb=b"")</c>).
-/// Each section's server derives its own state from it; the loop only needs the socket, the peer and
+/// Each notebook's server derives its own state from it; the loop only needs the socket, the peer and
 /// whether the connection was already closed.
 /// </summary>
 public abstract class SelectorConnection

@@ -6,7 +6,7 @@ namespace SocketsNotebooks.Selectors;
 
 /// <summary>
 /// The event loop of <c>multiconn-server.py</c>, written once for every selector-driven server of the
-/// course (section 2's multi-connection echo server, the application server, the pub/sub broker): one thread, a
+/// course (notebook 02's multi-connection echo server, the application server, the pub/sub broker): one thread, a
 /// <see cref="Selector"/>, the listener registered for reading with no data. A readable listener
 /// means accept, then the server's <see cref="AcceptWrapper"/>; a ready connection means the server's
 /// <see cref="ServiceConnection"/>. What a server owns is what happens to one connection; what it
@@ -139,34 +139,30 @@ public abstract class SelectorServer : BackgroundServer
 
     /// <summary>
     /// Closes one connection, once: unregisters it before closing (a closed socket left in the
-    /// selector would make the next <c>Select</c> fail), records the reason and
-    /// <paramref name="detail"/> in the trace, lets the server keep its records
-    /// (<see cref="OnClosed"/>), and closes the socket with <paramref name="note"/> (the reason's
-    /// name unless given) as the trace's <c>Close</c> note.
+    /// selector would make the next <c>Select</c> fail), lets the server keep its records
+    /// (<see cref="OnClosed"/>), and closes the socket for <paramref name="reason"/>, with
+    /// <paramref name="detail"/> in the trace just before (<see cref="TracedSocket.Close(CloseReason, string?)"/>).
+    /// With <paramref name="reset"/> the close is a reset (linger 0): the peer hears at once, even when it
+    /// is not reading and a FIN would wait behind the bytes it has not taken.
     /// </summary>
-    protected void Close(SelectorConnection connection, CloseReason reason, string detail = "", string? note = null)
+    protected void Close(SelectorConnection connection, CloseReason reason, string detail = "", bool reset = false)
     {
         ArgumentNullException.ThrowIfNull(connection);
         if (connection.IsClosed)
         {
             return;
         }
-        note ??= reason.ToString();
         connection.CloseReason = reason;
         try
         {
             Selector.Unregister(connection.Socket);
-            if (detail.Length > 0)
-            {
-                connection.Socket.RecordError($"{note}: {detail}");
-            }
             OnClosed(connection, reason, detail);
         }
         finally
         {
-            CloseConnection(connection.Socket, note);
+            CloseConnection(connection.Socket, reason, detail, reset);
         }
-        TryLog($"Closing connection to {connection.PythonPeer}{(detail.Length > 0 ? $" ({note}: {detail})" : "")}", connection.Socket);
+        TryLog($"Closing connection to {connection.PythonPeer}{(detail.Length > 0 ? $" ({reason}: {detail})" : "")}", connection.Socket);
     }
 
     // The tutorial's accept_wrapper, first half: accept and go non-blocking.
@@ -179,9 +175,9 @@ public abstract class SelectorServer : BackgroundServer
         {
             connection = Track(AcceptConnection(listener));
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionAborted)
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock || e.IsPeerReset())
         {
-            // The client gave up between Select and Accept: nothing to do (the trace has the error).
+            // The client gave up between Select and Accept (ECONNABORTED): nothing to do (the trace has the error).
             return 0;
         }
         catch (SocketException e) when (!Stopping.IsCancellationRequested)
@@ -208,20 +204,15 @@ public abstract class SelectorServer : BackgroundServer
             connection.Blocking = false;
             AcceptWrapper(connection);
         }
+        catch (SocketException e) when (e.IsPeerReset() && !Stopping.IsCancellationRequested)
+        {
+            // E.g. the peer reset before we could read its address: this connection never gets served, everyone else does.
+            Reject(connection, CloseReason.PeerReset, e);
+        }
         catch (Exception e) when (e is not OutOfMemoryException && !Stopping.IsCancellationRequested)
         {
-            // E.g. the peer reset before we could read its address, or a log callback threw: this
-            // connection never gets served, everyone else does.
-            var reason = e is SocketException s ? Classify(s) : CloseReason.AppError;
-            if (Selector.GetKey(connection.Socket)?.Data is SelectorConnection registered)
-            {
-                Close(registered, reason, Describe(e));
-            }
-            else
-            {
-                connection.RecordError($"{reason}: {Describe(e)}");
-                CloseConnection(connection, reason.ToString());
-            }
+            // Another socket error, or a log callback threw.
+            Reject(connection, e is SocketException ? CloseReason.SocketError : CloseReason.AppError, e);
         }
         return 1;
     }
@@ -238,9 +229,13 @@ public abstract class SelectorServer : BackgroundServer
         {
             return ServiceConnection(key, mask);
         }
+        catch (SocketException e) when (e.IsPeerReset() && !Stopping.IsCancellationRequested)
+        {
+            Close(connection, CloseReason.PeerReset, e.SocketErrorCode.ToString());
+        }
         catch (SocketException e) when (!Stopping.IsCancellationRequested)
         {
-            Close(connection, Classify(e), e.SocketErrorCode.ToString());
+            Close(connection, CloseReason.SocketError, e.SocketErrorCode.ToString());
         }
         catch (Exception e) when (e is not OutOfMemoryException && !Stopping.IsCancellationRequested)
         {
@@ -250,7 +245,18 @@ public abstract class SelectorServer : BackgroundServer
         return 1;
     }
 
-    private static CloseReason Classify(SocketException e) => e.IsPeerReset() ? CloseReason.PeerReset : CloseReason.SocketError;
+    // A connection that failed while being accepted: closed like any other if it got registered.
+    private void Reject(TracedSocket connection, CloseReason reason, Exception e)
+    {
+        if (Selector.GetKey(connection.Socket)?.Data is SelectorConnection registered)
+        {
+            Close(registered, reason, Describe(e));
+        }
+        else
+        {
+            CloseConnection(connection, reason, Describe(e));
+        }
+    }
 
     private static string Describe(Exception e) =>
         e is SocketException s ? s.SocketErrorCode.ToString() : $"{e.GetType().Name}: {e.Message}";

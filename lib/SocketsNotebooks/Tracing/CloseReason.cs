@@ -1,10 +1,13 @@
 namespace SocketsNotebooks.Tracing;
 
 /// <summary>
-/// Why a server or client of this course closed one connection: the echo loop of section 2, the
-/// application server and client of section 3 and the pub/sub broker all use this one list. It is
-/// written into the trace (the <c>Close</c> event's note) and kept in each server's records, so a
-/// notebook can tell a normal goodbye from a reset, a broken message or a timeout.
+/// Why a server, client or relay of this course closed one socket: the echo server and client of
+/// notebook 01, the select loops of notebook 02, the application server and client of notebook 03, the
+/// troubleshooting demos of notebook 04, the pub/sub broker and its clients of notebook 05 and the relay
+/// all use this one list, through <see cref="TracedSocket.Close(CloseReason, string?)"/>. It is written
+/// into the trace (the <c>Close</c> event's note, with what exactly happened in an <c>Error</c> event
+/// just before) and kept in each server's records, so a notebook can tell a normal goodbye from a
+/// reset, a broken message or a timeout.
 /// </summary>
 public enum CloseReason
 {
@@ -12,11 +15,18 @@ public enum CloseReason
     Open,
     /// <summary>The peer sent its FIN (<c>recv()</c> returned 0 bytes) between messages, and everything owed to it was sent.</summary>
     PeerClosed,
-    /// <summary>Multi-connection client: every byte it sent came back, so it said goodbye (the tutorial's <c>recv_total == msg_total</c>).</summary>
+    /// <summary>
+    /// This end finished what it came for and said goodbye: the multi-connection client once every byte
+    /// it sent came back (the tutorial's <c>recv_total == msg_total</c>), an echo client after its echo,
+    /// a publisher or subscriber that leaves, a demo done with its socket.
+    /// </summary>
     Done,
     /// <summary>Application protocol: the exchange finished, the response was sent (server) or received (client).</summary>
     Answered,
-    /// <summary>The peer reset the connection (RST, e.g. it closed with linger 0 or crashed), or it is gone (EPIPE).</summary>
+    /// <summary>
+    /// The peer reset the connection (RST, e.g. it closed with linger 0), or it is gone (EPIPE); the relay
+    /// passes a reset on to the other side with this reason too.
+    /// </summary>
     PeerReset,
     /// <summary>Multi-connection client: the server closed before all the bytes came back.</summary>
     PeerClosedEarly,
@@ -27,12 +37,16 @@ public enum CloseReason
     /// <summary>Pub/sub: a well-framed message that is not a pub/sub command (unknown verb, missing topic, not UTF-8).</summary>
     BadCommand,
     /// <summary>
-    /// Pub/sub: the subscriber's outgoing queue reached the broker's <c>MaxQueuedMessages</c> or
-    /// <c>MaxQueuedBytes</c>: it could not keep up, so it was cut off rather than letting memory grow
-    /// (Redis's <c>client-output-buffer-limit</c> does the same).
+    /// Pub/sub: the subscriber fell behind, by bytes waiting in its queue (<c>MaxQueuedBytes</c>), by how
+    /// long its oldest message has waited (<c>MaxLag</c>) or, if set, by a message count
+    /// (<c>MaxQueuedMessages</c>): it could not keep up, so it was cut off with a reset rather than letting
+    /// memory grow (Redis's <c>client-output-buffer-limit</c> does the same).
     /// </summary>
     SlowSubscriber,
-    /// <summary>Client: the connection could not be made (the non-blocking connect's SO_ERROR was set).</summary>
+    /// <summary>
+    /// Client: the connection could not be made (refused, unreachable, timed out; for a non-blocking
+    /// connect, its SO_ERROR was set). Relay: the server behind it could not be reached.
+    /// </summary>
     ConnectFailed,
     /// <summary>Client: the run's or the exchange's time limit passed before this connection finished.</summary>
     TimedOut,

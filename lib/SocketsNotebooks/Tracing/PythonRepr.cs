@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace SocketsNotebooks.Tracing;
 
 // Python's repr() of the few things the tutorial prints besides bytes (see PythonBytes), so the
-// servers' log lines in every section read like its output.
+// servers' log lines in every notebook read like its output.
 internal static class PythonRepr
 {
     public static string Address(EndPoint? endPoint) =>

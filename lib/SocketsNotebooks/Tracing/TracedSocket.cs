@@ -53,7 +53,7 @@ public sealed partial class TracedSocket : IDisposable
     /// <summary>Milliseconds a blocking <c>Receive</c> waits before failing with <c>TimedOut</c> (0 = forever).</summary>
     public int ReceiveTimeout { get => Socket.ReceiveTimeout; set => Socket.ReceiveTimeout = value; }
 
-    /// <summary>Whether <see cref="Close(string)"/> has been called.</summary>
+    /// <summary>Whether the socket has been closed (by <see cref="Close()"/>, <see cref="Close(CloseReason, string?)"/> or <see cref="Abort"/>).</summary>
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     /// <summary><c>bind()</c>: claims a local address and port (port 0 lets the OS choose).</summary>
@@ -105,36 +105,30 @@ public sealed partial class TracedSocket : IDisposable
         Trace.Record(Conn, Side, TraceKind.Shutdown, 0, 0, note: how.ToString());
     }
 
-    /// <summary><c>close()</c>: releases the socket. Safe to call twice; only the first is recorded.</summary>
-    public void Close(string reason = "")
-    {
-        // A server's Stop() may close a connection while its loop closes it too: one wins.
-        if (Interlocked.Exchange(ref _closed, 1) != 0)
-        {
-            return;
-        }
-        // Recorded when called, before the FIN leaves: recorded after, the peer's recv() of 0 bytes
-        // could come first in the trace, an effect before its cause.
-        Trace.Record(Conn, Side, TraceKind.Close, 0, 0, note: reason);
-        Socket.Close();
-    }
+    /// <summary><c>close()</c>: releases the socket, as the BCL's <c>Close()</c> does. Safe to call twice; only the first is recorded.</summary>
+    public void Close() => CloseRecorded("");
 
-    /// <summary><c>close()</c> with one of the course's <see cref="CloseReason"/>s as the trace's note, and an optional detail recorded just before.</summary>
+    /// <summary>
+    /// <c>close()</c> for one of the course's <see cref="CloseReason"/>s: the reason's name is the trace's
+    /// <c>Close</c> note, and <paramref name="detail"/> (what exactly happened, e.g. which limit) is recorded
+    /// as an <c>Error</c> event just before, <c>"Reason: detail"</c>. Safe to call twice; only the first counts.
+    /// </summary>
     public void Close(CloseReason reason, string? detail = null)
     {
         if (!string.IsNullOrEmpty(detail) && !IsClosed)
         {
             RecordError($"{reason}: {detail}");
         }
-        Close(reason.ToString());
+        CloseRecorded(reason.ToString());
     }
 
     /// <summary>
     /// Closes at once with a reset (RST) instead of the orderly FIN, throwing away unsent data:
-    /// SO_LINGER on with a 0 s timeout, then <c>close()</c>. The peer's next call fails with
-    /// <c>ConnectionReset</c>. The relay uses it to pass a reset on to the other side.
+    /// SO_LINGER on with a 0 s timeout, then <c>close()</c>, recorded like <see cref="Close(CloseReason, string?)"/>.
+    /// The peer's next call fails with <c>ConnectionReset</c>. The relay uses it to pass a reset on to the
+    /// other side; the broker to cut off a slow subscriber at once.
     /// </summary>
-    public void Abort(string reason = "reset")
+    public void Abort(CloseReason reason, string? detail = null)
     {
         if (IsClosed)
         {
@@ -152,10 +146,10 @@ public sealed partial class TracedSocket : IDisposable
         {
             return;
         }
-        Close(reason);
+        Close(reason, detail);
     }
 
-    /// <summary>Same as <see cref="Close(string)"/>.</summary>
+    /// <summary>Same as <see cref="Close()"/>.</summary>
     public void Dispose() => Close();
 
     /// <summary>Records a failure or a deliberate close reason against this connection.</summary>
@@ -163,6 +157,19 @@ public sealed partial class TracedSocket : IDisposable
 
     /// <inheritdoc/>
     public override string ToString() => $"{Side} conn {Conn} {LocalEndPoint} -> {RemoteEndPoint}";
+
+    private void CloseRecorded(string note)
+    {
+        // A server's Stop() may close a connection while its loop closes it too: one wins.
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+        // Recorded when called, before the FIN leaves: recorded after, the peer's recv() of 0 bytes
+        // could come first in the trace, an effect before its cause.
+        Trace.Record(Conn, Side, TraceKind.Close, 0, 0, note: note);
+        Socket.Close();
+    }
 
     private TracedSocket Accepted(Socket accepted)
     {

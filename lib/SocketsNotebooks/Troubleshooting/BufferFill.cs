@@ -90,5 +90,5 @@ public sealed class BufferFill : IDisposable
     }
 
     /// <summary>Closes the client's socket.</summary>
-    public void Dispose() => Client.Close("fill done");
+    public void Dispose() => Client.Close(CloseReason.Done);
 }

@@ -57,9 +57,9 @@ public static class BufferFiller
             }
             return new BufferFill(client, sends, server.Port);
         }
-        catch
+        catch (Exception e)
         {
-            client.Close("fill failed");
+            client.Close(CloseReason.SocketError, $"{e.GetType().Name}: {e.Message}");
             throw;
         }
     }

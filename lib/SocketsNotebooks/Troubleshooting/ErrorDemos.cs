@@ -54,8 +54,9 @@ public static class ErrorDemos
         using var listener = Listen(trace);
         using var client = Connect(trace, listener);
         using var server = listener.Accept();
+        // What the learner would write: SO_LINGER on with 0 s, then an ordinary close().
         server.Socket.LingerState = new LingerOption(true, 0);
-        server.Close("linger 0: abort with RST");
+        server.Close();
         client.ReceiveTimeout = (int)CallTimeout.TotalMilliseconds;
         return Catch("recv() after the peer closed with LingerState(true, 0)", () => client.Receive(1024));
     }

@@ -31,7 +31,7 @@ public sealed record HalfClose(string ServerReceived, int ServerLastRecv, string
 
         var (received, last) = ReadToEnd(server);
         server.SendAll(Encoding.UTF8.GetBytes(answer ?? $"got {received.Length} bytes, then your FIN"));
-        server.Close("answered after the client's FIN");
+        server.Close(CloseReason.Answered);
 
         var (answered, _) = ReadToEnd(client);
         return new HalfClose(PythonBytes.Repr(received), last, PythonBytes.Repr(answered));

@@ -39,7 +39,8 @@ public sealed class ReadToEndServer : BackgroundServer
         while (!stopping.IsCancellationRequested)
         {
             var connection = Track(Listener.Accept());
-            string reason = "answered";
+            var reason = CloseReason.Answered;
+            string? detail = null;
             try
             {
                 connection.ReceiveTimeout = (int)IdleTimeout.TotalMilliseconds;
@@ -53,13 +54,21 @@ public sealed class ReadToEndServer : BackgroundServer
                 // FIN: the request is complete; only now is there something to answer.
                 connection.SendAll(Encoding.UTF8.GetBytes(AnswerFor(Encoding.UTF8.GetString(request.ToArray()))));
             }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut && !stopping.IsCancellationRequested)
+            {
+                (reason, detail) = (CloseReason.IdleTimeout, "no FIN within the idle timeout");
+            }
+            catch (SocketException e) when (e.IsPeerReset() && !stopping.IsCancellationRequested)
+            {
+                (reason, detail) = (CloseReason.PeerReset, e.SocketErrorCode.ToString());
+            }
             catch (SocketException e) when (!stopping.IsCancellationRequested)
             {
-                reason = e.SocketErrorCode == SocketError.TimedOut ? "no FIN within the idle timeout" : e.SocketErrorCode.ToString();
+                (reason, detail) = (CloseReason.SocketError, e.SocketErrorCode.ToString());
             }
             finally
             {
-                CloseConnection(connection, stopping.IsCancellationRequested ? "server stopped" : reason);
+                CloseConnection(connection, stopping.IsCancellationRequested ? CloseReason.Stopped : reason, detail);
             }
         }
         return Task.CompletedTask;

@@ -83,7 +83,8 @@ public sealed class SilentServer : BackgroundServer
 
     private async Task ReadWhenToldAsync(TracedSocket connection, CancellationToken stopping)
     {
-        string reason = "client closed";
+        var reason = CloseReason.PeerClosed;
+        string? detail = null;
         try
         {
             var (bufferSize, pause) = await _reading.Task.WaitAsync(stopping).ConfigureAwait(false);
@@ -99,11 +100,24 @@ public sealed class SilentServer : BackgroundServer
             }
             // FIN: the client is done and everything it sent has been read.
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception) when (stopping.IsCancellationRequested)
         {
-            reason = stopping.IsCancellationRequested ? "server stopped" : e.GetType().Name;
+            reason = CloseReason.Stopped;
         }
-        CloseConnection(connection, reason);
+        catch (SocketException e) when (e.IsPeerReset())
+        {
+            (reason, detail) = (CloseReason.PeerReset, e.SocketErrorCode.ToString());
+        }
+        catch (SocketException e)
+        {
+            (reason, detail) = (CloseReason.SocketError, e.SocketErrorCode.ToString());
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed under us (Stop() closes every connection): nothing left to say.
+            reason = CloseReason.Stopped;
+        }
+        CloseConnection(connection, reason, detail);
     }
 
     private void Read(int count)

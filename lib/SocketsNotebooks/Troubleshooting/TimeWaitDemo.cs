@@ -32,8 +32,9 @@ public sealed record TimeWaitDemo(int Port, IReadOnlyList<SocketRow> Rows, bool 
             port = listener.LocalEndPoint!.Port;
             using var client = ErrorDemos.Connect(trace, listener);
             using var server = listener.Accept();
-            server.Close("server closes first: its side goes to TIME_WAIT");
-            client.Close("client closes after the server");
+            // The server closes first, so its side is the one that goes to TIME_WAIT.
+            server.Close(CloseReason.Done);
+            client.Close(CloseReason.Done);
         }
         var rows = WaitForTimeWait(port);
 

@@ -8,7 +8,7 @@ public sealed class PubSubCommandsTests(ITestOutputHelper log)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
 
-    private static RootCommand Root() => PubSubCommands.AddTo(SocketsRoot.Create());
+    private static RootCommand Root() => SocketsRoot.Create(PubSubCommands.Create(), BenchCommands.Create());
 
     private static async Task<(int ExitCode, LineWriter Output, LineWriter Error)> RunAsync(params string[] args)
     {

@@ -175,7 +175,7 @@ public sealed class AppServerTests(ITestOutputHelper output)
                 var closed = Assert.Single(server.Closed, c => c.Conn == exchange.Conn);
                 Assert.Equal(CloseReason.ProtocolError, closed.Reason);
                 Assert.Equal(error, closed.Error);
-                Assert.Contains(trace.Events, e => e.Conn == exchange.Conn && e.Side == Side.Server && e.Kind == TraceKind.Error && e.Note.StartsWith(error.ToString()));
+                Assert.Contains(trace.Events, e => e.Conn == exchange.Conn && e.Side == Side.Server && e.Kind == TraceKind.Error && e.Note.StartsWith($"ProtocolError: {error}: ", StringComparison.Ordinal));
                 output.WriteLine($"{error}: {closed.Detail}");
             }
             Assert.True(server.IsRunning);

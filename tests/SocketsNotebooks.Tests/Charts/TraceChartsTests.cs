@@ -1,5 +1,7 @@
 using System.Text.Json;
 using SocketsNotebooks.Charts;
+using SocketsNotebooks.Echo;
+using SocketsNotebooks.Network;
 using SocketsNotebooks.Tracing;
 using Trace = SocketsNotebooks.Tracing.Trace;
 
@@ -79,10 +81,11 @@ public sealed class TraceChartsTests
     }
 
     [Fact]
-    public void Timeline_LanesClientOnTopThenRelayThenServer()
+    public void Timeline_LanesClientOnTopThenRelayLegsThenServer()
     {
         var trace = TwoConnections();
-        trace.Record(1, Side.Relay, TraceKind.Send, 5, 5);
+        trace.Record(1, Side.RelayToServer, TraceKind.Send, 5, 5);
+        trace.Record(1, Side.Relay, TraceKind.Recv, 1024, 5);
         var layout = Json(TraceCharts.Timeline(trace.Events, "timeline")).GetProperty("layout");
 
         // Each lane is a number on the y axis, named by its tick; the highest number is drawn on top.
@@ -90,7 +93,36 @@ public sealed class TraceChartsTests
         var names = Strings(yAxis.GetProperty("ticktext"));
         var values = yAxis.GetProperty("tickvals").EnumerateArray().Select(v => v.GetDouble()).ToArray();
         var bottomUp = names.Zip(values).OrderBy(p => p.Second).Select(p => p.First);
-        Assert.Equal(["server conn 2", "server conn 1", "relay conn 1", "client conn 1"], bottomUp);
+        Assert.Equal(["server conn 2", "server conn 1", "relay → server conn 1", "relay ← client conn 1", "client conn 1"], bottomUp);
+    }
+
+    [Fact]
+    public void Timeline_EchoThroughRelay_OneLanePerRelayLeg()
+    {
+        // Notebook 01 (c): client, relay, echo server in one trace; the listeners left out as the notebook does.
+        var trace = new Trace();
+        var echo = EchoServer.Start(trace, $"{nameof(TraceChartsTests)}-echo-{Guid.NewGuid():N}");
+        var relay = Relay.Start(echo.EndPoint, Pieces.Fixed(4), trace, name: $"{nameof(TraceChartsTests)}-relay-{Guid.NewGuid():N}");
+        try
+        {
+            EchoClient.Exchange(relay.EndPoint, "Hello, world!"u8.ToArray(), trace);
+            int conn = trace.Events.Single(e => e.Side == Side.Client && e.Kind == TraceKind.Connect).Conn;
+            var figure = Json(TraceCharts.Timeline(trace.Events.Where(e => e.Conn != 0), "through the relay"));
+
+            var yAxis = figure.GetProperty("layout").GetProperty("yaxis");
+            var names = Strings(yAxis.GetProperty("ticktext"));
+            var values = yAxis.GetProperty("tickvals").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            var topDown = names.Zip(values).OrderByDescending(p => p.Second).Select(p => p.First);
+            Assert.Equal([$"client conn {conn}", $"relay ← client conn {conn}", $"relay → server conn {conn}", $"server conn {conn}"], topDown);
+            // The relay's pieces towards the server are drawn, and named, on the leg that sent them.
+            var sends = figure.GetProperty("data")[1];
+            Assert.Contains(Strings(sends.GetProperty("hovertext")), h => h.Contains($"relay → server conn {conn}: send(): took 4 of 4 bytes", StringComparison.Ordinal));
+        }
+        finally
+        {
+            relay.Stop();
+            echo.Stop();
+        }
     }
 
     [Fact]

@@ -100,7 +100,7 @@ public sealed class EchoExercisesTests
             await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Accept && e.Conn == busy.Conn, s_wait);
             var exchange = Task.Run(() => EchoClient.Exchange(relay.EndPoint, message, trace));
             int pieces = 0;
-            await trace.WaitForAsync(e => e.Side == Side.Relay && e.Kind == TraceKind.Send && ++pieces == 4, s_wait);
+            await trace.WaitForAsync(e => e.Side == Side.RelayToServer && e.Kind == TraceKind.Send && ++pieces == 4, s_wait);
             busy.Close();
             Assert.Equal(message, await exchange.WaitAsync(s_wait));
 
@@ -127,7 +127,7 @@ public sealed class EchoExercisesTests
         string verdict = EchoExercises.CheckPieceSizePrediction(4, 10, 3, trace.Recvs(Side.Server));
 
         Assert.StartsWith("❌", verdict);
-        Assert.Contains("\"relay pacing\" in trace.Table(Side.Relay)", verdict);
+        Assert.Contains("\"relay pacing\" in trace.Table(Side.RelayToServer)", verdict);
     }
 
     [Fact]

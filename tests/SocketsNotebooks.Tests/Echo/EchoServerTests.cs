@@ -121,9 +121,9 @@ public sealed class EchoServerTests
             var rude = EchoClient.Connect(server.EndPoint, trace);
             rude.SendAll("bye"u8.ToArray());
             Assert.Equal("bye"u8.ToArray(), rude.Receive(16));
-            rude.Abort();
+            rude.Abort(CloseReason.Done);
             var closed = await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Close && e.Conn == rude.Conn, s_wait);
-            Assert.Equal(nameof(SocketError.ConnectionReset), closed.Note);
+            Assert.Equal(nameof(CloseReason.PeerReset), closed.Note);
 
             Assert.Equal("next"u8.ToArray(), EchoClient.Exchange(server.EndPoint, "next"u8.ToArray(), trace));
             Assert.True(server.IsRunning);
@@ -147,7 +147,7 @@ public sealed class EchoServerTests
             quiet.Close();
             // The server records its close just after the FIN has gone out, so wait for it.
             var closed = await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Close && e.Conn == quiet.Conn, s_wait);
-            Assert.StartsWith("idle", closed.Note);
+            Assert.Equal(nameof(CloseReason.IdleTimeout), closed.Note);
         }
         finally
         {
@@ -171,7 +171,9 @@ public sealed class EchoServerTests
             var accepted = trace.Events.Single(e => e.Side == Side.Server && e.Kind == TraceKind.Accept && e.Conn == quiet.Conn);
             quiet.Close();
 
-            Assert.StartsWith("idle for 0.5 s", closed.Note);
+            Assert.Equal(nameof(CloseReason.IdleTimeout), closed.Note);
+            Assert.Contains(trace.Events, e => e.Side == Side.Server && e.Kind == TraceKind.Error && e.Conn == quiet.Conn
+                && e.Note == "IdleTimeout: nothing received for 0.5 s");
             // Generous for a busy machine, yet well under the 2 s the old double wait took.
             Assert.InRange(closed.TimeMs - accepted.TimeMs, 0, 1.5 * idle.TotalMilliseconds + 500);
         }

@@ -106,7 +106,8 @@ public sealed class RelayTests(ITestOutputHelper output)
 
             Assert.Equal(client.Conn, fin.Conn);
             Assert.Equal("ping"u8.ToArray(), EchoClient.ReadUntilClosed(client));
-            Assert.Contains(trace.Events, e => e.Side == Side.Relay && e.Kind == TraceKind.Shutdown);
+            // The client's FIN goes on as the shutdown of the relay's leg facing the server.
+            Assert.Contains(trace.Events, e => e.Side == Side.RelayToServer && e.Kind == TraceKind.Shutdown);
         }
         finally
         {
@@ -137,6 +138,37 @@ public sealed class RelayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Relay_SharedTrace_EachLegRecordsOnItsOwnSide()
+    {
+        var trace = new Trace();
+        var echo = EchoServer.Start(trace, Unique("echo"));
+        var relay = Relay.Start(echo.EndPoint, Pieces.Fixed(4), trace, name: Unique("relay"));
+        try
+        {
+            byte[] message = "two legs, one conversation"u8.ToArray();
+            EchoClient.Exchange(relay.EndPoint, message, trace);
+            int conn = trace.Events.Single(e => e.Side == Side.Client && e.Kind == TraceKind.Connect).Conn;
+            int Moved(Side side, TraceKind kind) => trace.Events.Where(e => e.Side == side && e.Kind == kind && e.Conn == conn).Sum(e => e.Moved);
+
+            // The leg facing the client accepted it; the leg facing the server connected to it; same id.
+            Assert.Single(trace.Events, e => e.Side == Side.Relay && e.Kind == TraceKind.Accept && e.Conn == conn);
+            Assert.Single(trace.Events, e => e.Side == Side.RelayToServer && e.Kind == TraceKind.Connect && e.Conn == conn);
+            // Every byte crosses each leg once each way: read from the client on one, sent to the server on the other.
+            Assert.Equal(message.Length, Moved(Side.Relay, TraceKind.Recv));
+            Assert.Equal(message.Length, Moved(Side.RelayToServer, TraceKind.Send));
+            Assert.Equal(message.Length, Moved(Side.RelayToServer, TraceKind.Recv));
+            Assert.Equal(message.Length, Moved(Side.Relay, TraceKind.Send));
+            Assert.All(trace.Sends(Side.RelayToServer), e => Assert.InRange(e.Moved, 1, 4));
+            Assert.All(trace.Sends(Side.Relay), e => Assert.InRange(e.Moved, 1, 4));
+        }
+        finally
+        {
+            relay.Stop();
+            echo.Stop();
+        }
+    }
+
+    [Fact]
     public async Task Relay_ClientResets_ServerSeesTheReset()
     {
         var trace = new Trace();
@@ -147,10 +179,10 @@ public sealed class RelayTests(ITestOutputHelper output)
             var client = EchoClient.Connect(relay.EndPoint, trace);
             client.SendAll("hi"u8.ToArray());
             Assert.Equal("hi"u8.ToArray(), client.Receive(16));
-            client.Abort();
+            client.Abort(CloseReason.Done);
 
             var closed = await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Close, s_wait);
-            Assert.Equal(nameof(SocketError.ConnectionReset), closed.Note);
+            Assert.Equal(nameof(CloseReason.PeerReset), closed.Note);
         }
         finally
         {
@@ -200,7 +232,7 @@ public sealed class RelayTests(ITestOutputHelper output)
         {
             var error = Assert.Throws<SocketException>(() => client.Receive(16));
             Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
-            Assert.Contains(trace.Events, e => e.Side == Side.Relay && e.Kind == TraceKind.Error && e.Note.Contains("ConnectionRefused"));
+            Assert.Contains(trace.Events, e => IsRelay(e.Side) && e.Kind == TraceKind.Error && e.Note.Contains("ConnectionRefused"));
             Assert.True(relay.IsRunning);
         }
         finally
@@ -233,7 +265,7 @@ public sealed class RelayTests(ITestOutputHelper output)
 
             Assert.All(results, r => Assert.Equal(r.message, r.echoed));
             // The relay's own trace shows it really cut every byte apart.
-            Assert.All(relay.Trace.Sends(Side.Relay), e => Assert.Equal(1, e.Moved));
+            Assert.All(relay.Trace.Sends().Where(e => IsRelay(e.Side)), e => Assert.Equal(1, e.Moved));
         }
         finally
         {
@@ -241,8 +273,10 @@ public sealed class RelayTests(ITestOutputHelper output)
         }
     }
 
+    private static bool IsRelay(Side side) => side is Side.Relay or Side.RelayToServer;
+
     private static bool IsPacingNote(TraceEvent e) =>
-        e.Side == Side.Relay && e.Kind == TraceKind.Error && e.Note.StartsWith("relay pacing", StringComparison.Ordinal);
+        IsRelay(e.Side) && e.Kind == TraceKind.Error && e.Note.StartsWith("relay pacing", StringComparison.Ordinal);
 
     [Fact]
     public async Task Pacing_ServerNotInTheTrace_NoteRecordedForEachConnectionAndEchoStillWhole()
@@ -305,7 +339,7 @@ public sealed class RelayTests(ITestOutputHelper output)
             // Paced, the relay sends "g" and then waits for the server's recv(): no "h" while nobody reads.
             int relaySends = 0;
             await Assert.ThrowsAsync<TimeoutException>(() => trace.WaitForAsync(
-                e => e.Side == Side.Relay && e.Kind == TraceKind.Send && ++relaySends == 8, TimeSpan.FromMilliseconds(300)));
+                e => e.Side == Side.RelayToServer && e.Kind == TraceKind.Send && ++relaySends == 8, TimeSpan.FromMilliseconds(300)));
             ReceiveExactly(server, 4);
 
             var sizes = trace.Recvs(Side.Server).Where(e => e.Moved > 0).Select(e => e.Moved).ToArray();

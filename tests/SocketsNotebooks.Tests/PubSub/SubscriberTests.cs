@@ -38,7 +38,8 @@ public sealed class SubscriberTests(ITestOutputHelper output)
             Assert.StartsWith("OnMessage threw IOException", why, StringComparison.Ordinal);
             Assert.Contains("Broken pipe", why, StringComparison.Ordinal);
             Assert.Contains(why, ended.Message, StringComparison.Ordinal);
-            Assert.Equal(why, closed.Note);
+            Assert.Equal(nameof(CloseReason.AppError), closed.Note);
+            Assert.Contains(trace.Events, e => e.Conn == subscriber.Conn && e.Side == Side.Client && e.Kind == TraceKind.Error && e.Note == $"AppError: {why}");
             Assert.Null(closing);
             // The message its handler failed on was never handed over, so it does not count.
             Assert.Equal(0, subscriber.Count);
@@ -81,7 +82,8 @@ public sealed class SubscriberTests(ITestOutputHelper output)
             Assert.Contains("InvalidOperationException", why, StringComparison.Ordinal);
             Assert.Contains("the live chart broke", why, StringComparison.Ordinal);
             Assert.Null(closing);
-            Assert.Contains(trace.Events, e => e.Conn == conn && e.Side == Side.Client && e.Kind == TraceKind.Close && e.Note == why);
+            Assert.Contains(trace.Events, e => e.Conn == conn && e.Side == Side.Client && e.Kind == TraceKind.Close && e.Note == nameof(CloseReason.AppError));
+            Assert.Contains(trace.Events, e => e.Conn == conn && e.Side == Side.Client && e.Kind == TraceKind.Error && e.Note == $"AppError: {why}");
         }
         finally
         {

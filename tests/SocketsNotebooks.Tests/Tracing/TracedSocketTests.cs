@@ -92,7 +92,7 @@ public sealed class TracedSocketTests : IDisposable
         var closers = Enumerable.Range(0, 2).Select(i => Task.Factory.StartNew(() =>
         {
             start.SignalAndWait();
-            _server.Close($"closer {i}");
+            _server.Close(i == 0 ? CloseReason.Done : CloseReason.Stopped);
         }, TaskCreationOptions.LongRunning)).ToArray();
         await Task.WhenAll(closers).WaitAsync(TimeSpan.FromSeconds(5));
 
@@ -103,10 +103,11 @@ public sealed class TracedSocketTests : IDisposable
     [Fact]
     public void Abort_PeerGetsConnectionReset()
     {
-        _server.Abort("test reset");
+        _server.Abort(CloseReason.Done, "test reset");
         var error = Assert.Throws<SocketException>(() => _client.Receive(new byte[16]));
         Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
-        Assert.Contains(_trace.Events, e => e.Kind == TraceKind.Close && e.Note == "test reset");
+        Assert.Contains(_trace.Events, e => e.Kind == TraceKind.Error && e.Note == "Done: test reset");
+        Assert.Contains(_trace.Events, e => e.Kind == TraceKind.Close && e.Note == nameof(CloseReason.Done));
     }
 
     [Fact]
@@ -150,7 +151,7 @@ public sealed class TracedSocketTests : IDisposable
         var reading = Task.Run(() => server.Receive(new byte[16]));
         await trace.WaitForAsync(e => e.Kind == TraceKind.Accept, TimeSpan.FromSeconds(5));
 
-        client.Close("done");
+        client.Close(CloseReason.Done);
 
         Assert.Equal(0, await reading.WaitAsync(TimeSpan.FromSeconds(5)));
         var close = trace.Events.Single(e => e.Kind == TraceKind.Close && e.Side == Side.Client);
