@@ -169,6 +169,7 @@ public abstract class BackgroundServer : IDisposable, IAsyncDisposable
             _listener?.Close(CloseReason.Stopped);
             foreach (var connection in _open.Keys)
             {
+                ShutdownSend(connection);
                 CloseConnection(connection, CloseReason.Stopped);
             }
         }
@@ -182,6 +183,26 @@ public abstract class BackgroundServer : IDisposable, IAsyncDisposable
             {
                 s_running.Remove(Name);
             }
+        }
+    }
+
+    // The loop thread may be inside a call on this socket right now (Select, Receive). .NET on Linux
+    // closes such a socket abortively, with a reset, unless its sending side was shut down first
+    // (SafeSocketHandle.TryUnblockSocket, dotnet/runtime): so a stopping server says FIN first, and
+    // its clients read the end of the stream instead of ConnectionReset.
+    private static void ShutdownSend(TracedSocket connection)
+    {
+        try
+        {
+            connection.Socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // Already reset or not connected: the close that follows is all there is to do.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop closed it first.
         }
     }
 

@@ -162,6 +162,6 @@ public sealed class EpollSelectorTests
 
         Assert.False(server.IsRunning);
         Assert.DoesNotContain(trace.Events, e => e.Kind == TraceKind.Error && e.Note.Contains("did not end", StringComparison.Ordinal));
-        await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Close && e.Note == "server stopped" && e.Conn != 0, s_wait);
+        await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Close && e.Note == nameof(CloseReason.Stopped) && e.Conn != 0, s_wait);
     }
 }
