@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace SocketsNotebooks.Inside;
+
+/// <summary>
+/// Reads <c>TCP_INFO</c> of one socket every few milliseconds on a background task while an experiment runs,
+/// so a chart can show the congestion window, the round-trip time and the retransmissions move. It stops when
+/// told to, when the socket closes, or after <c>maxSamples</c> readings, whichever comes first.
+/// </summary>
+public sealed class TcpInfoSampler : IAsyncDisposable, IDisposable
+{
+    private readonly Socket _socket;
+    private readonly List<TcpInfoSample> _samples = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+
+    private TcpInfoSampler(Socket socket, TimeSpan interval, int maxSamples)
+    {
+        _socket = socket;
+        Interval = interval;
+        _loop = Task.Run(() => SampleAsync(interval, maxSamples, _stopping.Token));
+        InsideLab.Started(this);
+    }
+
+    /// <summary>The time between two readings.</summary>
+    public TimeSpan Interval { get; }
+
+    /// <summary>Whether the sampler still reads.</summary>
+    public bool IsRunning => !_loop.IsCompleted;
+
+    /// <summary>The readings so far, in order.</summary>
+    public IReadOnlyList<TcpInfoSample> Samples
+    {
+        get
+        {
+            lock (_samples)
+            {
+                return _samples.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts sampling <paramref name="socket"/> every <paramref name="interval"/> (default 2 ms), at most
+    /// <paramref name="maxSamples"/> times. Off Linux it throws <see cref="PlatformNotSupportedException"/>
+    /// with the reason (<see cref="TcpInfoReader.NotAvailableReason"/>).
+    /// </summary>
+    public static TcpInfoSampler Start(Socket socket, TimeSpan? interval = null, int maxSamples = 20_000)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSamples, 1, nameof(maxSamples));
+        if (!TcpInfoReader.IsAvailable)
+        {
+            throw new PlatformNotSupportedException(TcpInfoReader.NotAvailableReason);
+        }
+        return new TcpInfoSampler(socket, interval ?? TimeSpan.FromMilliseconds(2), maxSamples);
+    }
+
+    /// <summary>Stops sampling (the last reading is taken first) and returns every reading.</summary>
+    public IReadOnlyList<TcpInfoSample> Stop()
+    {
+        _stopping.Cancel();
+        // The loop only waits on the token and reads a socket option: it ends within one interval.
+        _loop.GetAwaiter().GetResult();
+        InsideLab.Stopped(this);
+        return Samples;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Stop();
+        _stopping.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task SampleAsync(TimeSpan interval, int maxSamples, CancellationToken stopping)
+    {
+        var clock = Stopwatch.StartNew();
+        // Sampling, not synchronising: the kernel has no event for "the window changed", so look at a steady pace.
+        using var timer = new PeriodicTimer(interval);
+        int count = 0;
+        while (count < maxSamples && Take(clock))
+        {
+            count++;
+            try
+            {
+                if (!await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                Take(clock); // the state at the moment Stop was called
+                break;
+            }
+        }
+    }
+
+    private bool Take(Stopwatch clock)
+    {
+        double ms = Math.Round(clock.Elapsed.TotalMilliseconds, 3);
+        if (!TcpInfoReader.TryRead(_socket, out var info))
+        {
+            return false; // the socket was closed under the experiment: nothing more to read
+        }
+        lock (_samples)
+        {
+            _samples.Add(new TcpInfoSample(ms, info!));
+        }
+        return true;
+    }
+}
