@@ -1,0 +1,141 @@
+using SocketsNotebooks.Troubleshooting;
+
+namespace SocketsNotebooks.Inside;
+
+/// <summary>
+/// The classic ladder diagram of one connection, as a model: a client line and a server line, and one rung
+/// per captured segment, in the order they passed, each with a note where TCP did something worth a name
+/// (a zero window, a probe, a window update, a retransmission, a duplicate ACK, a reset). The side that sent
+/// the first SYN is the client. <see cref="ToText"/> prints it; <c>InsideCharts.Ladder</c> draws it.
+/// </summary>
+public sealed class Ladder
+{
+    private Ladder(string client, string server, IReadOnlyList<LadderRung> rungs)
+    {
+        Client = client;
+        Server = server;
+        Rungs = rungs;
+    }
+
+    /// <summary>The client's address and port (the side that sent the first SYN).</summary>
+    public string Client { get; }
+
+    /// <summary>The server's address and port.</summary>
+    public string Server { get; }
+
+    /// <summary>One rung per segment, in capture order.</summary>
+    public IReadOnlyList<LadderRung> Rungs { get; }
+
+    /// <summary>
+    /// The side that closed first, and so keeps the connection in TIME_WAIT afterwards (<c>client</c> or
+    /// <c>server</c>); null when neither sent a FIN.
+    /// </summary>
+    public string? TimeWaitSide => Rungs.FirstOrDefault(r => HasFlag(r.Segment, "FIN")) is { } fin ? (fin.FromClient ? "client" : "server") : null;
+
+    /// <summary>The first segment that advertised a window of 0: the receiver saying "stop, my buffer is full".</summary>
+    public TcpSegment? WindowClosed => Rungs.FirstOrDefault(r => r.Segment.Window == 0 && !HasFlag(r.Segment, "RST"))?.Segment;
+
+    /// <summary>The ladder of <paramref name="segments"/> (one connection, as a capture of one port gives).</summary>
+    public static Ladder From(IReadOnlyList<TcpSegment> segments)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        string client = segments.FirstOrDefault(s => s.Flags == "SYN")?.Source ?? segments.FirstOrDefault()?.Source ?? "";
+        string server = segments.FirstOrDefault(s => s.Source == client)?.Destination
+            ?? segments.FirstOrDefault(s => s.Source != client)?.Source ?? "";
+        var rungs = new List<LadderRung>(segments.Count);
+        var analysis = new Analysis();
+        foreach (var segment in segments)
+        {
+            rungs.Add(new LadderRung(segment, segment.Source == client, analysis.Note(segment)));
+        }
+        string closer = rungs.FirstOrDefault(r => HasFlag(r.Segment, "FIN"))?.Segment.Source ?? "";
+        // The closer's ACK of the other side's FIN is its last word: from then on its socket waits in TIME_WAIT.
+        int lastFromCloser = rungs.FindLastIndex(r => r.Segment.Source == closer && HasFlag(r.Segment, "ACK"));
+        bool peerFinned = rungs.Any(r => r.Segment.Source != closer && HasFlag(r.Segment, "FIN"));
+        if (closer.Length > 0 && peerFinned && lastFromCloser >= 0 && !HasFlag(rungs[lastFromCloser].Segment, "RST"))
+        {
+            var last = rungs[lastFromCloser];
+            rungs[lastFromCloser] = last with { Note = Join(last.Note, "→ TIME_WAIT") };
+        }
+        return new Ladder(client, server, rungs);
+    }
+
+    /// <summary>
+    /// A part of the ladder: the rungs from <paramref name="before"/> segments before segment number
+    /// <paramref name="no"/> to <paramref name="after"/> after it (for a long transfer).
+    /// </summary>
+    public Ladder Around(int no, int before, int after)
+    {
+        int index = Math.Max(0, Rungs.ToList().FindIndex(r => r.Segment.No == no));
+        int from = Math.Max(0, index - before);
+        int to = Math.Min(Rungs.Count, index + after + 1);
+        return new Ladder(Client, Server, Rungs.Skip(from).Take(to - from).ToArray());
+    }
+
+    /// <summary>The ladder as text lines: time, direction, flags, seq, ack, len, win and the note.</summary>
+    public IReadOnlyList<string> Lines() => [$"client {Client}   server {Server}", .. Rungs.Select(r => r.ToString())];
+
+    /// <summary>All <see cref="Lines"/>, one per line.</summary>
+    public string ToText() => string.Join('\n', Lines());
+
+    /// <inheritdoc/>
+    public override string ToString() => ToText();
+
+    internal static bool HasFlag(TcpSegment segment, string flag) =>
+        segment.Flags.Split(", ").Contains(flag, StringComparer.Ordinal);
+
+    private static string Join(string a, string b) => a.Length == 0 ? b : $"{a}, {b}";
+
+    // Per sender: the highest sequence number sent, the last window and the last ack, which is what the
+    // notes are read from (Wireshark's TCP analysis, the few cases the course shows).
+    private sealed class Analysis
+    {
+        private readonly Dictionary<string, long> _nextSeq = [];
+        private readonly Dictionary<string, (long Ack, long Window)> _last = [];
+
+        public string Note(TcpSegment s)
+        {
+            bool syn = HasFlag(s, "SYN"), fin = HasFlag(s, "FIN"), rst = HasFlag(s, "RST");
+            long consumed = s.Length + (syn ? 1 : 0) + (fin ? 1 : 0);
+            long next = _nextSeq.GetValueOrDefault(s.Source, s.Seq);
+            bool peerWindowZero = _last.TryGetValue(s.Destination, out var peer) && peer.Window == 0;
+            bool hadLast = _last.TryGetValue(s.Source, out var mine);
+            string note = "";
+            if (rst)
+            {
+                note = "reset";
+            }
+            else if (consumed > 0 && s.Seq < next && !syn)
+            {
+                note = "retransmission";
+            }
+            else if (peerWindowZero && s.Length <= 1 && !fin && (s.Seq == next - 1 || (s.Seq == next && s.Length == 1)))
+            {
+                note = "window probe";
+            }
+            else if (s.Window == 0)
+            {
+                note = "zero window";
+            }
+            else if (hadLast && consumed == 0 && s.Ack == mine.Ack && s.Window > mine.Window && mine.Window == 0)
+            {
+                note = "window update";
+            }
+            else if (hadLast && consumed == 0 && s.Ack == mine.Ack && s.Window == mine.Window && _nextSeq.ContainsKey(s.Destination)
+                && _nextSeq[s.Destination] > s.Ack)
+            {
+                note = "duplicate ACK";
+            }
+            if (s.Window == 0 && note is "window probe" or "retransmission")
+            {
+                note += ", zero window";
+            }
+            _nextSeq[s.Source] = Math.Max(next, s.Seq + consumed);
+            if (HasFlag(s, "ACK"))
+            {
+                _last[s.Source] = (s.Ack, s.Window);
+            }
+            return note;
+        }
+    }
+}
