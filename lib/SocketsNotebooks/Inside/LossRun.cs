@@ -1,0 +1,25 @@
+namespace SocketsNotebooks.Inside;
+
+/// <summary>What <see cref="LossDemo"/> measured: a transfer over a lossy loopback, its segments and its TCP_INFO.</summary>
+/// <param name="Ladder">Every segment of the connection (<see cref="Excerpt"/> picks the part around the first retransmission).</param>
+/// <param name="Samples">The sender's TCP_INFO every few milliseconds during the transfer.</param>
+/// <param name="Impairment">What made the loss: netem or an nftables rule, and how much.</param>
+/// <param name="BytesSent">Bytes the client sent before it stopped (it stops after the first retransmission).</param>
+/// <param name="IsLive">True when measured just now in a namespace of this process; false for the recording.</param>
+/// <param name="Source">Where the numbers come from, with the date and kernel of a recording.</param>
+/// <param name="PcapPath">The capture written (live) or the recording's file.</param>
+public sealed record LossRun(Ladder Ladder, IReadOnlyList<TcpInfoSample> Samples, string Impairment, long BytesSent, bool IsLive,
+    string Source, string PcapPath)
+{
+    /// <summary>Segments the sender sent twice, as the capture shows them.</summary>
+    public int Retransmissions => Ladder.Rungs.Count(r => r.Note.StartsWith("retransmission", StringComparison.Ordinal));
+
+    /// <summary>The sender's last TCP_INFO reading.</summary>
+    public TcpInfo? Final => Samples.Count > 0 ? Samples[^1].Info : null;
+
+    /// <summary>The rungs around the first retransmission: what led up to it and how the receiver answered.</summary>
+    public Ladder Excerpt(int before = 12, int after = 6) =>
+        Ladder.Rungs.FirstOrDefault(r => r.Note.StartsWith("retransmission", StringComparison.Ordinal)) is { } first
+            ? Ladder.Around(first.Segment.No, before, after)
+            : Ladder.Around(Ladder.Rungs.Count > 0 ? Ladder.Rungs[0].Segment.No : 0, 0, before + after);
+}
