@@ -48,6 +48,7 @@ public sealed class Ladder
         {
             rungs.Add(new LadderRung(segment, segment.Source == client, analysis.Note(segment)));
         }
+        MarkRetransmitted(rungs);
         string closer = rungs.FirstOrDefault(r => HasFlag(r.Segment, "FIN"))?.Segment.Source ?? "";
         // The closer's ACK of the other side's FIN is its last word: from then on its socket waits in TIME_WAIT.
         int lastFromCloser = rungs.FindLastIndex(r => r.Segment.Source == closer && HasFlag(r.Segment, "ACK"));
@@ -80,6 +81,28 @@ public sealed class Ladder
 
     /// <inheritdoc/>
     public override string ToString() => ToText();
+
+    /// <summary>A part of the ladder: the rungs <paramref name="keep"/> selects (the chart marks the segments left out).</summary>
+    public Ladder Subset(Func<LadderRung, bool> keep) => new(Client, Server, Rungs.Where(keep).ToArray());
+
+    // The first sending of a segment that was later sent again: in a capture taken where packets arrive, the
+    // segment was seen but never acknowledged, so it was lost on the last step.
+    private static void MarkRetransmitted(List<LadderRung> rungs)
+    {
+        for (int i = 0; i < rungs.Count; i++)
+        {
+            var again = rungs[i];
+            if (!again.Note.StartsWith("retransmission", StringComparison.Ordinal) || again.Segment.Length == 0)
+            {
+                continue;
+            }
+            int first = rungs.FindIndex(0, i, r => r.Segment.Source == again.Segment.Source && r.Segment.Seq == again.Segment.Seq && r.Note.Length == 0);
+            if (first >= 0)
+            {
+                rungs[first] = rungs[first] with { Note = $"not acknowledged: sent again as #{again.Segment.No}" };
+            }
+        }
+    }
 
     internal static bool HasFlag(TcpSegment segment, string flag) =>
         segment.Flags.Split(", ").Contains(flag, StringComparer.Ordinal);
@@ -121,7 +144,7 @@ public sealed class Ladder
             {
                 note = "window update";
             }
-            else if (hadLast && consumed == 0 && s.Ack == mine.Ack && s.Window == mine.Window && _nextSeq.ContainsKey(s.Destination)
+            else if (hadLast && consumed == 0 && s.Ack == mine.Ack && s.Window >= mine.Window && _nextSeq.ContainsKey(s.Destination)
                 && _nextSeq[s.Destination] > s.Ack)
             {
                 note = "duplicate ACK";

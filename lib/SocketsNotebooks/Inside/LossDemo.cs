@@ -6,7 +6,7 @@ namespace SocketsNotebooks.Inside;
 /// <summary>
 /// A transfer over a loopback that loses segments: in a <see cref="NetworkNamespace"/> of its own (so the machine's
 /// own 127.0.0.1 is never touched), with an MTU of 1500 and <see cref="LossPercent"/> % of the segments dropped,
-/// a client sends 64 KiB at a time to a server that reads everything, at least 1 MiB and until its kernel has
+/// a client sends 16 KiB at a time to a server that reads everything, at least 1 MiB and until its kernel has
 /// retransmitted a segment.
 /// The capture (headers only) and the client's TCP_INFO show the loss, the duplicate ACKs and the retransmission.
 /// Where this process may not make namespaces or capture, the recording of the same run is shown instead.
@@ -16,7 +16,8 @@ public static class LossDemo
     /// <summary>The share of segments dropped, in percent.</summary>
     public const int LossPercent = 1;
 
-    private const int Chunk = 64 * 1024;
+    // 16 KiB per send(), and a TCP_INFO sample after each: the transfer lasts only milliseconds on loopback.
+    private const int Chunk = 16 * 1024;
 
     // At least this much, so the TCP_INFO samples show the congestion window growing and falling, not one blink.
     private const long MinBytes = 1024 * 1024;
@@ -73,6 +74,7 @@ public static class LossDemo
                 while (sent < MaxBytes && (sent < MinBytes || TcpInfoReader.Read(client).TotalRetransmits == 0))
                 {
                     sent += client.Send(chunk);
+                    sampler.Take();
                 }
                 client.Shutdown(SocketShutdown.Send);
                 await reading.WaitAsync(s_timeout).ConfigureAwait(false);

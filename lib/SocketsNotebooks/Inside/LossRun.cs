@@ -17,9 +17,22 @@ public sealed record LossRun(Ladder Ladder, IReadOnlyList<TcpInfoSample> Samples
     /// <summary>The sender's last TCP_INFO reading.</summary>
     public TcpInfo? Final => Samples.Count > 0 ? Samples[^1].Info : null;
 
-    /// <summary>The rungs around the first retransmission: what led up to it and how the receiver answered.</summary>
-    public Ladder Excerpt(int before = 12, int after = 6) =>
-        Ladder.Rungs.FirstOrDefault(r => r.Note.StartsWith("retransmission", StringComparison.Ordinal)) is { } first
-            ? Ladder.Around(first.Segment.No, before, after)
-            : Ladder.Around(Ladder.Rungs.Count > 0 ? Ladder.Rungs[0].Segment.No : 0, 0, before + after);
+    /// <summary>
+    /// The part of the ladder around the first retransmission: the lost segment's first sending with the few rungs
+    /// before and after it, then the rungs that led up to its second sending and how the receiver answered.
+    /// </summary>
+    public Ladder Excerpt(int around = 3, int before = 6, int after = 4)
+    {
+        var rungs = Ladder.Rungs;
+        int again = rungs.ToList().FindIndex(r => r.Note.StartsWith("retransmission", StringComparison.Ordinal));
+        if (again < 0)
+        {
+            return Ladder.Subset(r => r.Segment.No <= before + after);
+        }
+        long seq = rungs[again].Segment.Seq;
+        int first = rungs.ToList().FindIndex(r => r.Segment.Seq == seq && r.FromClient == rungs[again].FromClient);
+        bool Near(int i) => (first >= 0 && Math.Abs(i - first) <= around) || (i >= again - before && i <= again + after);
+        var keep = rungs.Where((_, i) => Near(i)).Select(r => r.Segment.No).ToHashSet();
+        return Ladder.Subset(r => keep.Contains(r.Segment.No));
+    }
 }

@@ -14,10 +14,13 @@ public sealed class TcpInfoSampler : IAsyncDisposable, IDisposable
     private readonly List<TcpInfoSample> _samples = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly int _maxSamples;
 
     private TcpInfoSampler(Socket socket, TimeSpan interval, int maxSamples)
     {
         _socket = socket;
+        _maxSamples = maxSamples;
         Interval = interval;
         _loop = Task.Run(() => SampleAsync(interval, maxSamples, _stopping.Token));
         InsideLab.Started(this);
@@ -57,6 +60,20 @@ public sealed class TcpInfoSampler : IAsyncDisposable, IDisposable
         return new TcpInfoSampler(socket, interval ?? TimeSpan.FromMilliseconds(2), maxSamples);
     }
 
+    /// <summary>Takes one reading now, besides the regular ones (e.g. after each <c>send()</c> of a fast transfer).</summary>
+    public void Take()
+    {
+        int count;
+        lock (_samples)
+        {
+            count = _samples.Count;
+        }
+        if (IsRunning && count < _maxSamples)
+        {
+            Take(_clock);
+        }
+    }
+
     /// <summary>Stops sampling (the last reading is taken first) and returns every reading.</summary>
     public IReadOnlyList<TcpInfoSample> Stop()
     {
@@ -83,7 +100,7 @@ public sealed class TcpInfoSampler : IAsyncDisposable, IDisposable
 
     private async Task SampleAsync(TimeSpan interval, int maxSamples, CancellationToken stopping)
     {
-        var clock = Stopwatch.StartNew();
+        var clock = _clock;
         // Sampling, not synchronising: the kernel has no event for "the window changed", so look at a steady pace.
         using var timer = new PeriodicTimer(interval);
         int count = 0;
@@ -114,7 +131,13 @@ public sealed class TcpInfoSampler : IAsyncDisposable, IDisposable
         }
         lock (_samples)
         {
-            _samples.Add(new TcpInfoSample(ms, info!));
+            // Two readers (the loop and Take) may race: keep the list in time order.
+            int at = _samples.Count;
+            while (at > 0 && _samples[at - 1].TimeMs > ms)
+            {
+                at--;
+            }
+            _samples.Insert(at, new TcpInfoSample(ms, info!));
         }
         return true;
     }
