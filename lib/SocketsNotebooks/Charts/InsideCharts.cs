@@ -10,11 +10,18 @@ namespace SocketsNotebooks.Charts;
 /// </summary>
 public static class InsideCharts
 {
-    /// <summary>A ladder run, titled with what it was and where its segments come from (live or recorded, date, kernel).</summary>
+    /// <summary>A ladder run, titled with what it was and, in smaller print below, where its segments come from (live or recorded, date, kernel).</summary>
     public static PlotlyFigure Ladder(LadderRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return Ladder(run.Ladder, $"{run.Title} ({run.Source})");
+        return Ladder(run.Ladder, $"{run.Title}<br>{Subtitle(run.Source)}");
+    }
+
+    /// <summary>The part of a lossy transfer's ladder around its first retransmission (<see cref="LossRun.Excerpt"/>), titled with where it comes from.</summary>
+    public static PlotlyFigure Ladder(LossRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Ladder(run.Excerpt(), $"Around the first retransmission<br>{Subtitle(run.Source)}");
     }
 
     /// <summary>
@@ -25,6 +32,22 @@ public static class InsideCharts
     {
         ArgumentNullException.ThrowIfNull(ladder);
         return LadderFigure.Build(ladder, title);
+    }
+
+    /// <summary>One TCP_INFO reading as a table: the kernel's field name, the value with its unit, and what it means.</summary>
+    public static PlotlyFigure TcpInfoTable(TcpInfo info, string title = "TCP_INFO: the kernel's record of this connection")
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var fields = info.Fields();
+        var table = PlotlyTrace("table");
+        table.Set("columnwidth", new[] { 90, 70, 240 });
+        table.Set("header", Dyn(("values", new[] { "field (struct tcp_info)", "value", "what it says" }), ("align", "left"),
+            ("fill", Dyn(("color", "#dde1e8")))));
+        table.Set("cells", Dyn(("values", new object[]
+            {
+                fields.Select(f => f.Field).ToArray(), fields.Select(f => f.Value).ToArray(), fields.Select(f => Escape(f.Meaning)).ToArray(),
+            }), ("align", "left"), ("height", 24)));
+        return Chart([table], TableLayout(title, 110 + 25 * fields.Count));
     }
 
     /// <summary>TCP_INFO over time: windows and bytes in flight above, congestion window and retransmissions below.</summary>
@@ -80,6 +103,8 @@ public static class InsideCharts
         layout.Set("margin", Dyn(("t", 60), ("b", 100)));
         return Chart(traces, layout);
     }
+
+    private static string Subtitle(string text) => $"<span style=\"font-size:12px;color:#666\">{Escape(text)}</span>";
 
     /// <summary>Request/response time against the measured round trip, with the line where the two are equal.</summary>
     public static PlotlyFigure RequestTimes(DelayRun run) => DelayFigures.RequestTimes(run);

@@ -74,7 +74,8 @@ internal static class LadderFigure
         y.Set("visible", false);
         var layout = BaseLayout(title, x, y, height: (int)Math.Clamp(110 + 34 * (bottom + 1.5), 260, 1800));
         layout.Set("showlegend", false);
-        layout.Set("margin", Dyn(("t", 50), ("b", 10), ("l", 10), ("r", 10)));
+        // Room for a title of two lines (what the experiment was, where the segments come from).
+        layout.Set("margin", Dyn(("t", 70), ("b", 10), ("l", 10), ("r", 10)));
         layout.Set("shapes", new JsonArray(Line(ClientX, bottom), Line(ServerX, bottom)));
         var heads = new JsonArray(Head(ClientX, $"client {ladder.Client}", ClientColor), Head(ServerX, $"server {ladder.Server}", ServerColor));
         foreach (var arrow in arrows)

@@ -78,9 +78,10 @@ public static class LossDemo
                 }
                 client.Shutdown(SocketShutdown.Send);
                 await reading.WaitAsync(s_timeout).ConfigureAwait(false);
+                // Everything has arrived: the transfer is over, and so is what the chart is about.
+                var samples = sampler.Stop();
                 server.Close();
                 await capture.WaitForAsync(LadderDemos.ClosedBothWays, s_timeout).ConfigureAwait(false);
-                var samples = sampler.Stop();
                 string path = LadderDemos.PcapPath(pcapFolder, "loss");
                 var ladder = Ladder.From(capture.Stop(path));
                 File.WriteAllText(Path.ChangeExtension(path, null) + "-tcpinfo.csv", TcpInfoCsv.Write(samples));

@@ -14,6 +14,21 @@ public sealed record LossRun(Ladder Ladder, IReadOnlyList<TcpInfoSample> Samples
     /// <summary>Segments the sender sent twice, as the capture shows them.</summary>
     public int Retransmissions => Ladder.Rungs.Count(r => r.Note.StartsWith("retransmission", StringComparison.Ordinal));
 
+    /// <summary>
+    /// Milliseconds between the first sending of the first segment that had to be sent again and its
+    /// retransmission (null without one): how long the loss cost.
+    /// </summary>
+    public double? RecoveryMs
+    {
+        get
+        {
+            var again = Ladder.Rungs.FirstOrDefault(r => r.Note.StartsWith("retransmission", StringComparison.Ordinal));
+            var first = again is null ? null
+                : Ladder.Rungs.FirstOrDefault(r => r.FromClient == again.FromClient && r.Segment.Seq == again.Segment.Seq);
+            return again is null || first is null ? null : Math.Round(again.Segment.TimeMs - first.Segment.TimeMs, 3);
+        }
+    }
+
     /// <summary>The sender's last TCP_INFO reading.</summary>
     public TcpInfo? Final => Samples.Count > 0 ? Samples[^1].Info : null;
 

@@ -85,6 +85,32 @@ public sealed record TcpInfo(
     private static long? Opt64(ReadOnlySpan<byte> info, int offset) =>
         info.Length >= offset + 8 ? (long)BinaryPrimitives.ReadUInt64LittleEndian(info[offset..]) : null;
 
+    /// <summary>The fields the course talks about, one row each, with the kernel's name and a short meaning.</summary>
+    public IReadOnlyList<TcpInfoField> Fields()
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        string Bytes(long? value) => value is { } v ? v.ToString("N0", culture) + " bytes" : "(not reported)";
+        return
+        [
+            new("tcpi_state", StateName, "where the connection is in TCP's state machine"),
+            new("tcpi_rtt", $"{RttUs.ToString("N0", culture)} µs", "smoothed round-trip time: a segment there and its ACK back"),
+            new("tcpi_rttvar", $"{RttVarUs.ToString("N0", culture)} µs", "how much the round trip varies"),
+            new("tcpi_rto", $"{RtoMs.ToString("0", culture)} ms", "retransmission timeout: how long to wait for an ACK before sending again"),
+            new("tcpi_snd_cwnd", $"{CongestionWindow} segments", "congestion window: how many segments may be unacknowledged at once"),
+            new("tcpi_snd_ssthresh", SlowStartThreshold >= int.MaxValue ? "unlimited" : $"{SlowStartThreshold} segments",
+                "slow-start threshold: set at the first loss; until then the window doubles every round trip"),
+            new("tcpi_unacked", $"{Unacked} segments", "in flight: sent, not yet acknowledged"),
+            new("tcpi_snd_mss / tcpi_rcv_mss", $"{SendMss.ToString("N0", culture)} / {ReceiveMss.ToString("N0", culture)} bytes",
+                "largest segment this side sends / largest seen from the peer so far"),
+            new("tcpi_total_retrans", $"{TotalRetransmits}", "segments sent twice over the connection's life"),
+            new("tcpi_bytes_acked", Bytes(BytesAcked), "bytes of ours the peer has acknowledged"),
+            new("tcpi_bytes_received", Bytes(BytesReceived), "bytes received from the peer"),
+            new("tcpi_segs_out / tcpi_segs_in", $"{SegmentsOut} / {SegmentsIn}", "segments sent / received, handshake and ACKs included"),
+            new("tcpi_snd_wnd", Bytes(PeerWindow), "the window the peer advertised last: how much more it can take"),
+            new("tcpi_rcv_wnd", Bytes(ReceiveWindow), "the window this side advertises to the peer"),
+        ];
+    }
+
     /// <summary>One line such as <c>ESTABLISHED rtt 0.031 ms cwnd 10 unacked 0 retrans 0 peer window 65536</c>.</summary>
     public override string ToString() =>
         $"{StateName} rtt {RttMs:0.###} ms (±{RttVarUs / 1000.0:0.###}) rto {RtoMs:0} ms cwnd {CongestionWindow} ssthresh {SlowStartThreshold} " +
