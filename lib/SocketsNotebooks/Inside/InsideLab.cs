@@ -7,7 +7,8 @@ namespace SocketsNotebooks.Inside;
 public static class InsideLab
 {
     private static readonly object s_gate = new();
-    private static readonly List<object> s_running = [];
+    // Weak: a namespace whose last reference a cell dropped must still be collectable, so its finalizer removes it.
+    private static readonly List<WeakReference<object>> s_running = [];
 
     /// <summary>What runs now, one line each (e.g. <c>SegmentCapture</c>, <c>NetworkNamespace socknb-123-1</c>).</summary>
     public static IReadOnlyList<string> Running
@@ -16,7 +17,7 @@ public static class InsideLab
         {
             lock (s_gate)
             {
-                return [.. s_running.Select(r => r is NetworkNamespace ns ? $"{nameof(NetworkNamespace)} {ns.Name}" : r.GetType().Name)];
+                return [.. Alive().Select(r => r is NetworkNamespace ns ? $"{nameof(NetworkNamespace)} {ns.Name}" : r.GetType().Name)];
             }
         }
     }
@@ -27,7 +28,7 @@ public static class InsideLab
         object[] all;
         lock (s_gate)
         {
-            all = [.. s_running];
+            all = [.. Alive()];
         }
         foreach (var item in all)
         {
@@ -50,7 +51,7 @@ public static class InsideLab
     {
         lock (s_gate)
         {
-            s_running.Add(item);
+            s_running.Add(new WeakReference<object>(item));
         }
     }
 
@@ -58,7 +59,21 @@ public static class InsideLab
     {
         lock (s_gate)
         {
-            s_running.Remove(item);
+            s_running.RemoveAll(r => !r.TryGetTarget(out var target) || ReferenceEquals(target, item));
         }
+    }
+
+    // Called under s_gate.
+    private static List<object> Alive()
+    {
+        var alive = new List<object>();
+        foreach (var reference in s_running)
+        {
+            if (reference.TryGetTarget(out var target))
+            {
+                alive.Add(target);
+            }
+        }
+        return alive;
     }
 }

@@ -115,7 +115,7 @@ public static partial class LadderDemos
         new(title, ladder, true, $"captured live on lo just now, Linux {KernelRelease}", path, remarks);
 
     internal static LadderRun Recorded(string title, Recording recording) =>
-        new(title, recording.Ladder(), false, recording.Source, recording.Path, recording.Remarks);
+        new(title, recording.Ladder(), false, recording.Source, recording.Path, [.. recording.Remarks.Select(r => $"when it was recorded, {r}")]);
 
     /// <summary>A listener on 127.0.0.1, port 0, with a small receive buffer if asked (set before listen, so accepted sockets inherit it).</summary>
     internal static Socket Listener(int? receiveBuffer)

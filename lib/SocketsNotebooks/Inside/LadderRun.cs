@@ -14,6 +14,9 @@ public sealed record LadderRun(string Title, Ladder Ladder, bool IsLive, string 
     /// <summary>The segments, in capture order.</summary>
     public IReadOnlyList<TcpSegment> Segments => [.. Ladder.Rungs.Select(r => r.Segment)];
 
+    /// <summary>Where the capture file is, in a sentence: written just now, or the recording in the repository.</summary>
+    public string PcapNote => IsLive ? $"written to {PcapPath} (Wireshark opens it)" : $"the recording is {PcapPath} in the repository (Wireshark opens it)";
+
     /// <summary>The source, the ladder as text and the remarks, for a terminal.</summary>
     public override string ToString() =>
         string.Join('\n', [$"{Title} ({Source})", Ladder.ToText(), .. Remarks]);

@@ -34,7 +34,8 @@ public sealed record LossRun(Ladder Ladder, IReadOnlyList<TcpInfoSample> Samples
 
     /// <summary>
     /// The part of the ladder around the first retransmission: the lost segment's first sending with the few rungs
-    /// before and after it, then the rungs that led up to its second sending and how the receiver answered.
+    /// before and after it, every ACK between the two sendings that asked for the missing byte (the duplicate ACKs),
+    /// then the rungs that led up to its second sending and how the receiver answered.
     /// </summary>
     public Ladder Excerpt(int around = 3, int before = 6, int after = 4)
     {
@@ -46,7 +47,8 @@ public sealed record LossRun(Ladder Ladder, IReadOnlyList<TcpInfoSample> Samples
         }
         long seq = rungs[again].Segment.Seq;
         int first = rungs.ToList().FindIndex(r => r.Segment.Seq == seq && r.FromClient == rungs[again].FromClient);
-        bool Near(int i) => (first >= 0 && Math.Abs(i - first) <= around) || (i >= again - before && i <= again + after);
+        bool AsksForIt(int i) => i > first && i < again && rungs[i].FromClient != rungs[again].FromClient && rungs[i].Segment.Ack == seq;
+        bool Near(int i) => (first >= 0 && (Math.Abs(i - first) <= around || AsksForIt(i))) || (i >= again - before && i <= again + after);
         var keep = rungs.Where((_, i) => Near(i)).Select(r => r.Segment.No).ToHashSet();
         return Ladder.Subset(r => keep.Contains(r.Segment.No));
     }

@@ -11,7 +11,7 @@ namespace SocketsNotebooks.Inside;
 /// captures are made inside it by <see cref="Run{T}"/> (a thread that entered it with <c>setns</c>); once made
 /// they stay in it whichever thread uses them. Needs root (or CAP_SYS_ADMIN) and <c>ip</c> (iproute2).
 /// It is always removed: by <see cref="Remove"/>/<see cref="DisposeAsync"/>, by <see cref="InsideLab.StopAll"/>,
-/// at process exit, by the finalizer, and at the next <see cref="Create"/> if its process died.
+/// at process exit, by the finalizer once nothing refers to it, and at the next <see cref="Create"/> if its process died.
 /// </summary>
 public sealed partial class NetworkNamespace : IAsyncDisposable, IDisposable
 {
@@ -19,13 +19,24 @@ public sealed partial class NetworkNamespace : IAsyncDisposable, IDisposable
     private const string NetnsFolder = "/run/netns";
     private const int CloneNewNet = 0x40000000;
     private const int MntDetach = 2;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> s_existing = new();
     private static int s_count;
     private int _removed;
+
+    // One handler for the process, holding names only: an instance handler would keep every namespace reachable,
+    // and its finalizer could never run.
+    static NetworkNamespace() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (string name in s_existing.Keys)
+        {
+            Delete(name);
+        }
+    };
 
     private NetworkNamespace(string name)
     {
         Name = name;
-        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        s_existing[name] = 0;
         InsideLab.Started(this);
     }
 
@@ -127,7 +138,6 @@ public sealed partial class NetworkNamespace : IAsyncDisposable, IDisposable
             return;
         }
         Delete(Name);
-        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         InsideLab.Stopped(this);
         GC.SuppressFinalize(this);
     }
@@ -154,8 +164,6 @@ public sealed partial class NetworkNamespace : IAsyncDisposable, IDisposable
         }
     }
 
-    private void OnProcessExit(object? sender, EventArgs e) => Remove();
-
     // `ip netns del` is a lazy unmount of the bind mount that keeps the namespace alive, then unlinking its file;
     // the kernel frees the namespace when its last socket closes.
     private static void Delete(string name)
@@ -163,6 +171,7 @@ public sealed partial class NetworkNamespace : IAsyncDisposable, IDisposable
         string path = Path.Combine(NetnsFolder, name);
         _ = Umount2(path, MntDetach);
         _ = Unlink(path);
+        s_existing.TryRemove(name, out _);
     }
 
     // Namespaces left by a process of this course that died before removing them (killed kernel, crashed test).

@@ -47,6 +47,9 @@ public sealed class SegmentCapture : IAsyncDisposable, IDisposable
     /// <summary>The port whose segments are captured (either end of a connection).</summary>
     public int Port { get; }
 
+    /// <summary>Whether the capture still runs (until <see cref="Stop"/>).</summary>
+    public bool IsRunning => _result is null;
+
     /// <summary>Frames the kernel had to drop because the capture's ring was full (known once stopped): they are missing from <see cref="Segments"/>.</summary>
     public long KernelDropped { get; private set; }
 

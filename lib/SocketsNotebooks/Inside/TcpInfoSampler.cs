@@ -33,6 +33,9 @@ public sealed class TcpInfoSampler : IAsyncDisposable, IDisposable
     /// <summary>The time between two readings.</summary>
     public TimeSpan Interval { get; }
 
+    /// <summary>Completes when the sampler has stopped: told to, its socket closed, or its sample limit reached.</summary>
+    public Task Completion => _loop;
+
     /// <summary>Whether the sampler still reads.</summary>
     public bool IsRunning => !_loop.IsCompleted;
 
@@ -127,6 +130,7 @@ public sealed class TcpInfoSampler : IAsyncDisposable, IDisposable
         }
         finally
         {
+            InsideLab.Stopped(this);
             _done.TrySetResult();
         }
     }
