@@ -35,18 +35,26 @@ public sealed class Ladder
     /// <summary>The first segment that advertised a window of 0: the receiver saying "stop, my buffer is full".</summary>
     public TcpSegment? WindowClosed => Rungs.FirstOrDefault(r => r.Segment.Window == 0 && !HasFlag(r.Segment, "RST"))?.Segment;
 
-    /// <summary>The ladder of <paramref name="segments"/> (one connection, as a capture of one port gives).</summary>
-    public static Ladder From(IReadOnlyList<TcpSegment> segments)
+    /// <summary>
+    /// The ladder of <paramref name="segments"/> (one connection, as a capture of one port gives). With
+    /// <paramref name="serverPort"/>, every segment sent to that port counts as the client's, so a capture that
+    /// began after the handshake, or holds several clients of one server, still points its arrows the right way.
+    /// </summary>
+    public static Ladder From(IReadOnlyList<TcpSegment> segments, int? serverPort = null)
     {
         ArgumentNullException.ThrowIfNull(segments);
-        string client = segments.FirstOrDefault(s => s.Flags == "SYN")?.Source ?? segments.FirstOrDefault()?.Source ?? "";
+        string portSuffix = serverPort is { } p ? $":{p}" : "";
+        bool ToServer(TcpSegment s) => s.Destination.EndsWith(portSuffix, StringComparison.Ordinal);
+        string client = serverPort is not null ? segments.FirstOrDefault(ToServer)?.Source ?? ""
+            : segments.FirstOrDefault(s => s.Flags == "SYN")?.Source ?? segments.FirstOrDefault()?.Source ?? "";
         string server = segments.FirstOrDefault(s => s.Source == client)?.Destination
             ?? segments.FirstOrDefault(s => s.Source != client)?.Source ?? "";
         var rungs = new List<LadderRung>(segments.Count);
         var analysis = new Analysis();
         foreach (var segment in segments)
         {
-            rungs.Add(new LadderRung(segment, segment.Source == client, analysis.Note(segment)));
+            bool fromClient = serverPort is not null ? ToServer(segment) : segment.Source == client;
+            rungs.Add(new LadderRung(segment, fromClient, analysis.Note(segment)));
         }
         MarkRetransmitted(rungs);
         string closer = rungs.FirstOrDefault(r => HasFlag(r.Segment, "FIN"))?.Segment.Source ?? "";

@@ -39,7 +39,7 @@ public sealed class SegmentCapture : IAsyncDisposable, IDisposable
         _snapLength = snapLength;
         Port = port;
         _portSuffix = $":{port}";
-        _reader = new Thread(ReadFrames) { IsBackground = true, Name = $"capture tcp port {port}" };
+        _reader = new Thread(() => ReadFrames(untilEmpty: false)) { IsBackground = true, Name = $"capture tcp port {port}" };
         _reader.Start();
         InsideLab.Started(this);
     }
@@ -148,6 +148,9 @@ public sealed class SegmentCapture : IAsyncDisposable, IDisposable
             _stopping = true;
             PcapBreakLoop.Break(_device);
             _reader.Join();
+            // Whatever the kernel had put in the ring before Stop is part of the capture: read it without waiting.
+            _device.NonBlockingMode = true;
+            ReadFrames(untilEmpty: true);
             KernelDropped = _device.Statistics.DroppedPackets;
             _device.Close();
             InsideLab.Stopped(this);
@@ -198,14 +201,15 @@ public sealed class SegmentCapture : IAsyncDisposable, IDisposable
         return device;
     }
 
-    private void ReadFrames()
+    private void ReadFrames(bool untilEmpty)
     {
         IntPtr header = IntPtr.Zero, data = IntPtr.Zero;
-        while (!_stopping)
+        while (untilEmpty || !_stopping)
         {
-            // pcap_next_ex: 1 a frame, 0 the read timeout passed, -2 pcap_breakloop (Stop), -1 an error.
+            // pcap_next_ex: 1 a frame, 0 the read timeout passed (or, non-blocking, nothing left), -2 pcap_breakloop
+            // (Stop), -1 an error.
             int result = _device.GetNextPacketPointers(ref header, ref data);
-            if (result < 0)
+            if (result < 0 || (untilEmpty && result == 0))
             {
                 break;
             }
