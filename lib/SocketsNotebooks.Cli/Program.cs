@@ -7,5 +7,6 @@ var root = SocketsRoot.Create(
     AppCommands.Create(),
     TroubleshootingCommands.Create());
 PubSubCommands.AddTo(root);
+InsideCommands.AddTo(root);
 
 return await SocketsRoot.InvokeAsync(root, args, Console.Out, Console.Error);
