@@ -23,7 +23,7 @@ public static partial class LadderDemos
     /// The course's echo server and one client: connect, <c>b'Hello, world'</c> there and back, the client closes.
     /// Live, the socket table is read right after, to see which side's socket waits in TIME_WAIT.
     /// </summary>
-    /// <param name="pcapFolder">Where a live capture is written as <c>echo.pcap</c> (default: the temporary folder).</param>
+    /// <param name="pcapFolder">Where a live capture is written as <c>echo.pcap</c> (default: the repository's artifacts/captures/).</param>
     /// <param name="live">Null: live when <see cref="Rights"/> allow; false: the recording even where capture works.</param>
     public static async Task<LadderRun> EchoAsync(string? pcapFolder = null, bool? live = null)
     {
@@ -107,9 +107,24 @@ public static partial class LadderDemos
     public static string KernelRelease { get; } =
         File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "";
 
-    /// <summary>Where a live capture of <paramref name="name"/> goes.</summary>
-    internal static string PcapPath(string? folder, string name) =>
-        Path.GetFullPath(Path.Combine(folder ?? Path.Combine(Path.GetTempPath(), "sockets-notebooks"), $"{name}.pcap"));
+    /// <summary>
+    /// Where a live capture of <paramref name="name"/> goes: <paramref name="folder"/>, or by default the course's
+    /// artifacts/captures/ (found above the current directory: the notebooks' folder in a kernel, the repository in
+    /// an exported app), or the temporary folder outside the repository.
+    /// </summary>
+    internal static string PcapPath(string? folder, string name)
+    {
+        if (folder is null)
+        {
+            var dir = new DirectoryInfo(Environment.CurrentDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SocketsNotebooks.sln")))
+            {
+                dir = dir.Parent;
+            }
+            folder = dir is null ? Path.Combine(Path.GetTempPath(), "sockets-notebooks") : Path.Combine(dir.FullName, "artifacts", "captures");
+        }
+        return Path.GetFullPath(Path.Combine(folder, $"{name}.pcap"));
+    }
 
     internal static LadderRun Live(string title, Ladder ladder, string path, IReadOnlyList<string> remarks) =>
         new(title, ladder, true, $"captured live on lo just now, Linux {KernelRelease}", path, remarks);
