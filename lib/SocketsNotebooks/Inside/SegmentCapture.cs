@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using SharpPcap;
 using SharpPcap.LibPcap;
 using SocketsNotebooks.Troubleshooting;
@@ -11,7 +10,7 @@ namespace SocketsNotebooks.Inside;
 /// one copy of what loopback carries twice), each decoded by PacketDotNet as it arrives. Needs libpcap and the
 /// right to capture (<see cref="Check"/>); <see cref="Stop"/> ends it and can write the frames as a .pcap.
 /// </summary>
-public sealed class SegmentCapture : IAsyncDisposable, IDisposable
+public sealed partial class SegmentCapture : IAsyncDisposable, IDisposable
 {
     /// <summary>Bytes kept of each frame: tcpdump's default, more than a 64 KiB loopback segment.</summary>
     public const int SnapLength = 262_144;
@@ -182,80 +181,5 @@ public sealed class SegmentCapture : IAsyncDisposable, IDisposable
     {
         Stop();
         return ValueTask.CompletedTask;
-    }
-
-    private static LibPcapLiveDevice Open(string interfaceName, int snapLength)
-    {
-        // A fresh list, not the shared Instance: each capture needs a device object (a libpcap handle) of its own,
-        // and the list is read in the calling thread's network namespace (NetworkNamespace relies on that).
-        var device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == interfaceName)
-            ?? throw new InvalidOperationException($"libpcap sees no interface named {interfaceName} here");
-        device.Open(new DeviceConfiguration
-        {
-            Snaplen = snapLength,
-            Immediate = true,
-            ReadTimeout = ReadTimeoutMs,
-            // A ring of 16 MiB: a bulk transfer on loopback outruns the default 2 MiB while frames are decoded.
-            BufferSize = 16 * 1024 * 1024,
-        });
-        return device;
-    }
-
-    private void ReadFrames(bool untilEmpty)
-    {
-        IntPtr header = IntPtr.Zero, data = IntPtr.Zero;
-        while (untilEmpty || !_stopping)
-        {
-            // pcap_next_ex: 1 a frame, 0 the read timeout passed (or, non-blocking, nothing left), -2 pcap_breakloop
-            // (Stop), -1 an error.
-            int result = _device.GetNextPacketPointers(ref header, ref data);
-            if (result < 0 || (untilEmpty && result == 0))
-            {
-                break;
-            }
-            if (result == 1)
-            {
-                var pcapHeader = PcapHeader.FromPointer(header, _device.TimestampResolution);
-                var bytes = new byte[pcapHeader.CaptureLength];
-                Marshal.Copy(data, bytes, 0, bytes.Length);
-                try
-                {
-                    Add(new CapturedFrame(pcapHeader.Timeval.Value, _device.LinkType, bytes, (int)pcapHeader.PacketLength));
-                }
-                catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException)
-                {
-                    // A frame PacketDotNet cannot decode must not end the capture (or the process: this is a thread
-                    // of its own): it is kept for the .pcap and counted.
-                    Interlocked.Increment(ref _undecoded);
-                }
-            }
-        }
-    }
-
-    private void Add(CapturedFrame frame)
-    {
-        List<TaskCompletionSource> woken = [];
-        lock (_gate)
-        {
-            _frames.Add(frame);
-            // The filter is set just after the interface opens: a frame of another port may slip in between.
-            if (_decoder.Add(frame) is { } segment && (segment.Source.EndsWith(_portSuffix, StringComparison.Ordinal)
-                || segment.Destination.EndsWith(_portSuffix, StringComparison.Ordinal)))
-            {
-                _segments.Add(segment);
-            }
-            for (int i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Done(_segments))
-                {
-                    woken.Add(_waiters[i].Signal);
-                    _waiters.RemoveAt(i);
-                }
-            }
-        }
-        foreach (var signal in woken)
-        {
-            signal.TrySetResult();
-        }
     }
 }
