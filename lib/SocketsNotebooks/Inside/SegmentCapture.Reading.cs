@@ -27,11 +27,17 @@ public sealed partial class SegmentCapture
     private void ReadFrames(bool untilEmpty)
     {
         IntPtr header = IntPtr.Zero, data = IntPtr.Zero;
+        int breaks = 0;
         while (untilEmpty || !_stopping)
         {
             // pcap_next_ex: 1 a frame, 0 the read timeout passed (or, non-blocking, nothing left), -2 pcap_breakloop
-            // (Stop), -1 an error.
+            // (Stop), -1 an error. A break the reader thread did not consume (it was busy with a frame when Stop
+            // came) is still pending for the drain: skip it there, once or twice, and go on reading.
             int result = _device.GetNextPacketPointers(ref header, ref data);
+            if (untilEmpty && result == -2 && ++breaks <= 2)
+            {
+                continue;
+            }
             if (result < 0 || (untilEmpty && result == 0))
             {
                 break;

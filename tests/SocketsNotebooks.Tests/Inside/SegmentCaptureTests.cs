@@ -52,6 +52,33 @@ public sealed class SegmentCaptureTests
     }
 
     [SkippableFact]
+    public void Stop_RightAfterTheExchange_KeepsEveryFrameTheKernelHadDelivered()
+    {
+        Privileges.RequireCapture();
+        // Twenty times, so a reader thread that had not caught up yet is sure to happen: Stop must still read the
+        // frames the kernel put in the ring before it (the server's FIN reached the client, so it passed the tap).
+        for (int round = 0; round < 20; round++)
+        {
+            using var listener = Listener();
+            var capture = SegmentCapture.Start(((IPEndPoint)listener.LocalEndPoint!).Port);
+            using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 })
+            {
+                client.Connect(listener.LocalEndPoint!);
+                using var server = listener.Accept();
+                client.Send("Hello"u8);
+                server.Receive(new byte[16]);
+                server.Close();
+                Assert.Equal(0, client.Receive(new byte[16]));
+            }
+
+            var segments = capture.Stop();
+
+            Assert.True(segments.Count(s => s.Flags.Contains("FIN", StringComparison.Ordinal)) >= 1, $"round {round}: {string.Join(" | ", segments)}");
+            Assert.Equal(["SYN", "SYN, ACK", "ACK", "PSH, ACK"], segments.Take(4).Select(s => s.Flags));
+        }
+    }
+
+    [SkippableFact]
     public async Task Stop_NoTrafficAtAll_ReturnsAtOnceWithNothing()
     {
         Privileges.RequireCapture();
