@@ -137,7 +137,7 @@ display(string.Join("\n", zeroWindow.Remarks));
 
 // ## 4. Delay and loss
 //
-// Loopback never loses a segment and answers in microseconds, which is why most of TCP's machinery stays idle on it. To see more, the library makes a *network namespace*: a private network stack with a loopback interface of its own, so every address stays `127.0.0.1` and the machine's own loopback is never touched. On that interface it can add a delay with `tc netem` (where the kernel has it) and drop a share of the segments. Making a namespace needs root, as capturing does; the namespace is removed when the experiment ends, also when it fails.
+// Loopback practically never loses a segment and answers in microseconds, which is why most of TCP's machinery stays idle on it. To see more, the library makes a *network namespace*: a private network stack with a loopback interface of its own, so every address stays `127.0.0.1` and the machine's own loopback is never touched. On that interface it can add a delay with `tc netem` (where the kernel has it) and drop a share of the segments. Making a namespace needs root, as capturing does; the namespace is removed when the experiment ends, also when it fails.
 //
 // First, delay: the same request/response at a few round-trip times, and a transfer through receive buffers of several sizes at 20 ms each way.
 //
