@@ -5,7 +5,7 @@ namespace SocketsNotebooks.Inside;
 /// <summary>
 /// The classic ladder diagram of one connection, as a model: a client line and a server line, and one rung
 /// per captured segment, in the order they passed, each with a note where TCP did something worth a name
-/// (a zero window, a probe, a window update, a retransmission, a duplicate ACK, a reset). The side that sent
+/// (a zero window, a probe, a window update, a retransmission, a segment out of order, a duplicate ACK, a reset). The side that sent
 /// the first SYN is the client. <see cref="ToText"/> prints it; <c>InsideCharts.Ladder</c> draws it.
 /// </summary>
 public sealed class Ladder
@@ -50,7 +50,7 @@ public sealed class Ladder
         string server = segments.FirstOrDefault(s => s.Source == client)?.Destination
             ?? segments.FirstOrDefault(s => s.Source != client)?.Source ?? "";
         var rungs = new List<LadderRung>(segments.Count);
-        var analysis = new Analysis();
+        var analysis = new LadderAnalysis();
         foreach (var segment in segments)
         {
             bool fromClient = serverPort is not null ? ToServer(segment) : segment.Source == client;
@@ -104,7 +104,8 @@ public sealed class Ladder
             {
                 continue;
             }
-            int first = rungs.FindIndex(0, i, r => r.Segment.Source == again.Segment.Source && r.Segment.Seq == again.Segment.Seq && r.Note.Length == 0);
+            int first = rungs.FindIndex(0, i, r => r.Segment.Source == again.Segment.Source && r.Segment.Seq == again.Segment.Seq
+                && !r.Note.StartsWith("retransmission", StringComparison.Ordinal) && !r.Note.StartsWith("not acknowledged", StringComparison.Ordinal));
             if (first >= 0)
             {
                 rungs[first] = rungs[first] with { Note = $"not acknowledged: sent again as #{again.Segment.No}" };
@@ -116,57 +117,4 @@ public sealed class Ladder
         segment.Flags.Split(", ").Contains(flag, StringComparer.Ordinal);
 
     private static string Join(string a, string b) => a.Length == 0 ? b : $"{a}, {b}";
-
-    // Per sender: the highest sequence number sent, the last window and the last ack, which is what the
-    // notes are read from (Wireshark's TCP analysis, the few cases the course shows).
-    private sealed class Analysis
-    {
-        private readonly Dictionary<string, long> _nextSeq = [];
-        private readonly Dictionary<string, (long Ack, long Window)> _last = [];
-
-        public string Note(TcpSegment s)
-        {
-            bool syn = HasFlag(s, "SYN"), fin = HasFlag(s, "FIN"), rst = HasFlag(s, "RST");
-            long consumed = s.Length + (syn ? 1 : 0) + (fin ? 1 : 0);
-            long next = _nextSeq.GetValueOrDefault(s.Source, s.Seq);
-            bool peerWindowZero = _last.TryGetValue(s.Destination, out var peer) && peer.Window == 0;
-            bool hadLast = _last.TryGetValue(s.Source, out var mine);
-            string note = "";
-            if (rst)
-            {
-                note = "reset";
-            }
-            else if (consumed > 0 && s.Seq < next && !syn)
-            {
-                note = "retransmission";
-            }
-            else if (peerWindowZero && s.Length <= 1 && !fin && (s.Seq == next - 1 || (s.Seq == next && s.Length == 1)))
-            {
-                note = "window probe";
-            }
-            else if (s.Window == 0)
-            {
-                note = "zero window";
-            }
-            else if (hadLast && consumed == 0 && s.Ack == mine.Ack && s.Window > mine.Window && mine.Window == 0)
-            {
-                note = "window update";
-            }
-            else if (hadLast && consumed == 0 && s.Ack == mine.Ack && s.Window >= mine.Window && _nextSeq.ContainsKey(s.Destination)
-                && _nextSeq[s.Destination] > s.Ack)
-            {
-                note = "duplicate ACK";
-            }
-            if (s.Window == 0 && note is "window probe" or "retransmission")
-            {
-                note += ", zero window";
-            }
-            _nextSeq[s.Source] = Math.Max(next, s.Seq + consumed);
-            if (HasFlag(s, "ACK"))
-            {
-                _last[s.Source] = (s.Ack, s.Window);
-            }
-            return note;
-        }
-    }
 }

@@ -7,7 +7,7 @@ namespace SocketsNotebooks.Inside;
 /// <param name="FromClient">True when the client sent it (the arrow points right, to the server).</param>
 /// <param name="Note">
 /// What Wireshark's analysis would call it, empty for an ordinary segment: <c>zero window</c>, <c>window probe</c>,
-/// <c>window update</c>, <c>retransmission</c>, <c>duplicate ACK</c>, <c>reset</c>, <c>→ TIME_WAIT</c>.
+/// <c>window update</c>, <c>retransmission</c>, <c>out of order</c>, <c>duplicate ACK</c>, <c>reset</c>, <c>→ TIME_WAIT</c>.
 /// </param>
 public sealed record LadderRung(TcpSegment Segment, bool FromClient, string Note)
 {

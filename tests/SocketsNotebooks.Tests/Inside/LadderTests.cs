@@ -122,6 +122,24 @@ public sealed class LadderTests
     }
 
     [Fact]
+    public void From_SegmentPassedOnTheWay_OutOfOrderNotRetransmission()
+    {
+        TcpSegment Data(int no, long seq) => new(no, no, "127.0.0.1:5000", "127.0.0.1:6000", "ACK", seq, 1, 65536, 100, "");
+        TcpSegment[] segments =
+        [
+            new(1, 0, "127.0.0.1:5000", "127.0.0.1:6000", "SYN", 0, 0, 65495, 0, ""),
+            Data(2, 1), Data(3, 201), Data(4, 101), Data(5, 101),
+        ];
+
+        var passed = Ladder.From(segments[..4]).Rungs.Select(r => r.Note).ToArray();
+        var repeated = Ladder.From(segments).Rungs.Select(r => r.Note).ToArray();
+
+        // #4 was never seen before: #3 passed it on the way, nothing was sent twice. #5 repeats it: that one is sent again.
+        Assert.Equal(["", "", "", "out of order"], passed);
+        Assert.Equal(["", "", "", "not acknowledged: sent again as #5", "retransmission"], repeated);
+    }
+
+    [Fact]
     public void From_NoSegments_EmptyLadder()
     {
         var ladder = Ladder.From(Array.Empty<TcpSegment>());
