@@ -24,7 +24,7 @@ public sealed record LossRun(Ladder Ladder, IReadOnlyList<TcpInfoSample> Samples
         {
             var again = Ladder.Rungs.FirstOrDefault(r => r.Note.StartsWith("retransmission", StringComparison.Ordinal));
             var first = again is null ? null
-                : Ladder.Rungs.FirstOrDefault(r => r.FromClient == again.FromClient && r.Segment.Seq == again.Segment.Seq);
+                : Ladder.Rungs.FirstOrDefault(r => r.FromClient == again.FromClient && r.Segment.Seq == again.Segment.Seq && r.Segment.No < again.Segment.No);
             return again is null || first is null ? null : Math.Round(again.Segment.TimeMs - first.Segment.TimeMs, 3);
         }
     }
