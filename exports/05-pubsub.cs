@@ -232,7 +232,7 @@ BackgroundServer.StopAll();
 Console.WriteLine($"servers still running: {BackgroundServer.Running.Count}");
 
 // ---
-// ⏪ [04 · Troubleshooting](04-troubleshooting.ipynb) · [Course overview](../README.md)
+// ⏪ [04 · Troubleshooting](04-troubleshooting.ipynb) · ⏩ [06 · Concurrency](06-concurrency.ipynb)
 
 // ── display(...): what the notebook kernel provided ──
 // Text is printed; a chart is added to the HTML page next to this file.

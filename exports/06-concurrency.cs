@@ -297,7 +297,7 @@ BackgroundServer.StopAll();
 Console.WriteLine($"servers still running: {BackgroundServer.Running.Count}");
 
 // ---
-// ⏪ [05 · Publish/subscribe](05-pubsub.ipynb) · [Course overview](../README.md)
+// ⏪ [05 · Publish/subscribe](05-pubsub.ipynb) · ⏩ [07 · Inside TCP](07-inside-tcp.ipynb)
 
 // ── display(...): what the notebook kernel provided ──
 // Text is printed; a chart is added to the HTML page next to this file.

@@ -8,5 +8,6 @@ var root = SocketsRoot.Create(
     TroubleshootingCommands.Create(),
     PubSubCommands.Create(),
     BenchCommands.Create());
+InsideCommands.AddTo(root);
 
 return await SocketsRoot.InvokeAsync(root, args, Console.Out, Console.Error);

@@ -19,7 +19,8 @@ namespace NotebookRunner.Tests;
 /// </remarks>
 public sealed class CourseRun : IDisposable
 {
-    private const string LibraryFolder = "artifacts/bin/SocketsNotebooks/debug";
+    /// <summary>Where the notebooks' <c>#r</c> looks for the library, below the repository root.</summary>
+    internal const string LibraryFolder = "artifacts/bin/SocketsNotebooks/debug";
     private readonly TestNotebook _mirror = new();
     private readonly Dictionary<string, IReadOnlyList<string>> _leftListening = new(StringComparer.Ordinal);
 
@@ -74,7 +75,8 @@ public sealed class CourseRun : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _mirror.Dispose();
 
-    private static string LibraryBuild()
+    /// <summary>The folder of the library built with these tests (or, failing that, the repository's build).</summary>
+    internal static string LibraryBuild()
     {
         // <ArtifactsPath>/bin/NotebookRunner.Tests/debug/ → <ArtifactsPath>/bin/SocketsNotebooks/debug/
         string besideTests = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "SocketsNotebooks", "debug"));

@@ -74,6 +74,16 @@ public sealed class DevcontainerTests(ITestOutputHelper output)
         Assert.Equal($"dotnet build {RepoRoot.SolutionFile}", build);
         Assert.Equal("postCreateCommand", configuration.GetProperty("waitFor").GetString());
 
+        // Notebook 07's captures: libpcap and tcpdump installed, the right to capture given to the dotnet host,
+        // and the container allowed to hand it out.
+        string onCreate = configuration.GetProperty("onCreateCommand").GetString()!;
+        Assert.Contains("libpcap0.8", onCreate, StringComparison.Ordinal);
+        Assert.Contains("tcpdump", onCreate, StringComparison.Ordinal);
+        Assert.Contains("setcap cap_net_raw,cap_net_admin+eip", onCreate, StringComparison.Ordinal);
+        string[] capabilities = configuration.GetProperty("capAdd").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Contains("NET_RAW", capabilities);
+        Assert.Contains("NET_ADMIN", capabilities);
+
         string[] opened = configuration.GetProperty("customizations").GetProperty("codespaces").GetProperty("openFiles")
             .EnumerateArray().Select(e => e.GetString()!).ToArray();
         Assert.Equal(["notebooks/01-echo.ipynb"], opened);
