@@ -18,6 +18,16 @@ public sealed partial class Broker
         {
             case PubSubVerb.Subscribe:
             {
+                if (connection.SubscriptionCount >= Options.MaxSubscriptions && !connection.IsSubscribedTo(command.Topic))
+                {
+                    // Refuse this one request and keep the connection: a reset here would throw away the
+                    // acknowledgements of every subscribe before it that are still waiting to go out.
+                    string reason = string.Create(CultureInfo.InvariantCulture,
+                        $"MaxSubscriptions = {Options.MaxSubscriptions:N0} reached for this connection; its {connection.SubscriptionCount:N0} subscriptions stay");
+                    Options.Log?.Invoke($"{connection.Peer} refused: subscribe '{command.Topic}': {reason}");
+                    Enqueue(connection, PubSubCommand.Refusal(command.Verb, reason).ToBytes(), isDelivery: false);
+                    break;
+                }
                 if (!connection.IsSubscriber)
                 {
                     _subscribers.Add(connection);
@@ -29,12 +39,6 @@ public sealed partial class Broker
                             _subscriberHistory.Add(connection);
                         }
                     }
-                }
-                if (connection.SubscriptionCount >= Options.MaxSubscriptions && !connection.Matches(command.Topic))
-                {
-                    Close(connection, CloseReason.BadCommand, string.Create(CultureInfo.InvariantCulture,
-                        $"subscribe '{command.Topic}' would pass MaxSubscriptions = {Options.MaxSubscriptions:N0} for one connection"));
-                    return;
                 }
                 int count = connection.Subscribe(command.Topic);
                 connection.Sample(NowMs, due: true, Options.MaxSamplesPerSubscriber, force: true);

@@ -208,6 +208,7 @@ public sealed partial class Broker : SelectorServer
         [
             PubSubCommand.Subscribe("warm-up"), PubSubCommand.Publish("warm-up", "payload"), new(PubSubVerb.Ping),
             PubSubCommand.Acknowledge(PubSubVerb.Subscribe, "warm-up", 1), PubSubCommand.Delivery("warm-up", "payload"),
+            PubSubCommand.Refusal(PubSubVerb.Subscribe, "warm-up"),
         ];
         foreach (var command in commands)
         {

@@ -59,6 +59,8 @@ internal sealed class BrokerConnection(TracedSocket socket, MessageLimits limits
 
     public bool Matches(string topic) => _subscriptions.Matches(topic);
 
+    public bool IsSubscribedTo(string prefix) => _subscriptions.Contains(prefix);
+
     public int Subscribe(string prefix)
     {
         IsSubscriber = true;

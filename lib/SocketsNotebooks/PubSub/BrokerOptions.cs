@@ -33,7 +33,10 @@ public sealed record BrokerOptions
     /// </summary>
     public TimeSpan MaxLag { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How many prefixes one connection may subscribe to (default 1,000); one more closes it with <see cref="CloseReason.BadCommand"/>.</summary>
+    /// <summary>
+    /// How many prefixes one connection may subscribe to (default 1,000). One more is refused with
+    /// <c>error subscribe &lt;reason&gt;</c> (<see cref="PubSubVerb.Error"/>); the connection and its subscriptions stay.
+    /// </summary>
     public int MaxSubscriptions { get; init; } = 1000;
 
     /// <summary>
