@@ -48,6 +48,11 @@ public sealed partial class Broker
             }
             case PubSubVerb.Publish:
             {
+                if (!connection.IsPublisher)
+                {
+                    connection.IsPublisher = true;
+                    _publishers.Add(connection);
+                }
                 int matched = FanOut(command.Topic, command.Payload);
                 Options.Log?.Invoke($"{connection.Peer} published on '{command.Topic}': queued for {matched} subscriber(s)");
                 break;

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.PubSub;
@@ -14,7 +13,8 @@ public sealed partial class Broker
         {
             // FIN. Mid-message this is a truncated message (Complete throws); between messages a goodbye,
             // but a half-close only says "I will send no more": replies already due still go out, then
-            // the broker closes. No new deliveries are queued for it meanwhile.
+            // the broker closes. No new deliveries are queued for it meanwhile. (A connection is read only
+            // once every command it sent before has been handled, so none is left behind here.)
             connection.Decoder.Complete();
             connection.PeerFinished = true;
             if (connection.IsSubscriber)
@@ -33,12 +33,52 @@ public sealed partial class Broker
             return;
         }
         connection.Decoder.Feed(_receiveBuffer.AsSpan(0, received));
-        // Many messages per connection: handle every one this recv() completed, in order.
-        while (!connection.IsClosed && connection.Decoder.TryReadMessage(out var message))
+        HandleReceived(connection);
+    }
+
+    // Many messages per connection: handle every one this recv() completed, in order. While the broker is
+    // full, a connection that adds to the queues stops after the command that did; the rest wait, decoded,
+    // for HandleHeld. So the cap is passed by at most one command's worth per connection, not by a whole
+    // recv() of publishes, each copied to every subscriber.
+    private void HandleReceived(BrokerConnection connection)
+    {
+        while (!connection.IsClosed)
         {
+            if (!MayHandle(connection))
+            {
+                _held.Add(connection);
+                break;
+            }
+            if (!connection.Decoder.TryReadMessage(out var message))
+            {
+                _held.Remove(connection);
+                break;
+            }
             Handle(connection, message);
         }
         _interestChanged.Add(connection);
+    }
+
+    // While full, the broker takes no command from a publisher, nor from a connection whose replies are still
+    // waiting: either would add to the queues. Everyone else (a subscriber saying subscribe or ping) is heard,
+    // one command at a time, and its replies go out.
+    private bool MayHandle(BrokerConnection connection) =>
+        !_pressure.Full || !(connection.IsPublisher || connection.Queue.ReplyBytes > 0);
+
+    // Commands that waited while the broker was full, handled as soon as their connection may go on.
+    private void HandleHeld()
+    {
+        if (_held.Count == 0)
+        {
+            return;
+        }
+        foreach (var connection in _held.ToArray())
+        {
+            if (!connection.IsClosed && MayHandle(connection))
+            {
+                HandleReceived(connection);
+            }
+        }
     }
 
     // The kernel takes what fits in its send buffer; the rest stays queued for the next writable wake-up.
@@ -58,40 +98,13 @@ public sealed partial class Broker
         {
             return;
         }
-        connection.Sent(sent);
+        Sent(connection, sent);
         if (connection.Queue.Count == 0 && connection.PeerFinished)
         {
             Close(connection, CloseReason.PeerClosed, "");
             return;
         }
         _interestChanged.Add(connection);
-    }
-
-    // Write interest only while bytes are queued: a connected socket is nearly always writable, so
-    // watching it for Write with nothing to send would make Select return at once, over and over.
-    private void UpdateInterest()
-    {
-        foreach (var connection in _interestChanged)
-        {
-            if (connection.IsClosed)
-            {
-                continue;
-            }
-            // Stop reading from a peer that has finished, or that asks faster than it reads its replies
-            // (their bytes are not held to the delivery limits, so this is what bounds them).
-            bool read = !connection.PeerFinished && connection.Queue.Bytes - connection.Queue.DeliveryBytes < Options.MaxQueuedBytes;
-            var wanted = (read ? SelectorEvents.Read : SelectorEvents.None) | (connection.Queue.Count > 0 ? SelectorEvents.Write : SelectorEvents.None);
-            if (wanted == SelectorEvents.None)
-            {
-                continue;
-            }
-            if (wanted != connection.Interest)
-            {
-                Selector.Modify(connection.Socket, wanted, connection);
-                connection.Interest = wanted;
-            }
-        }
-        _interestChanged.Clear();
     }
 
     private void Sample()

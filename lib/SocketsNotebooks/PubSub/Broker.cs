@@ -10,10 +10,13 @@ namespace SocketsNotebooks.PubSub;
 /// A publish/subscribe broker: notebook 03's message format, many messages per connection, and the
 /// event loop of notebook 02 (<see cref="SelectorServer"/>: one thread, a <see cref="Selector"/>). Subscribers send <c>subscribe &lt;prefix&gt;</c>,
 /// publishers send <c>publish &lt;topic&gt; &lt;payload&gt;</c>, and every published message is queued for
-/// each subscriber with a matching prefix. Publishers never wait for subscribers: each subscriber has
-/// its own bounded queue, and one that falls too far behind (<see cref="BrokerOptions.MaxQueuedBytes"/>,
-/// <see cref="BrokerOptions.MaxLag"/>) is cut off at once with a reset and <see cref="CloseReason.SlowSubscriber"/>
-/// instead of slowing the others or growing memory.
+/// each subscriber with a matching prefix. Publishers never wait for one subscriber: each has its own
+/// bounded queue, and one that falls too far behind is cut off with a reset and <see cref="CloseReason.SlowSubscriber"/>
+/// instead of slowing the others or growing memory: at once past <see cref="BrokerOptions.MaxQueuedBytes"/>, or after
+/// <see cref="BrokerOptions.SoftQueuedTime"/> over <see cref="BrokerOptions.SoftQueuedBytes"/> (Redis's
+/// <c>client-output-buffer-limit pubsub</c>). All queues together are capped too
+/// (<see cref="BrokerOptions.MaxTotalQueuedBytes"/>): past that, the broker stops reading its publishers until
+/// half has gone out, and TCP makes them wait.
 /// </summary>
 public sealed partial class Broker : SelectorServer
 {
@@ -29,6 +32,13 @@ public sealed partial class Broker : SelectorServer
     private BrokerConnection[] _fanOut = [];
     // Connections whose "anything to send?" answer may have flipped during this wake-up.
     private readonly HashSet<BrokerConnection> _interestChanged = [];
+    // Connections with published messages waiting: the ones the slow-subscriber rules look at.
+    private readonly HashSet<BrokerConnection> _backlogged = [];
+    // Connections that have published (read again when the broker is no longer full).
+    private readonly HashSet<BrokerConnection> _publishers = [];
+    // Connections with decoded commands not yet handled because the broker was full.
+    private readonly HashSet<BrokerConnection> _held = [];
+    private readonly QueuePressure _pressure;
     private double _lastSampleMs = double.NegativeInfinity;
     private long _published;
     private long _fannedOut;
@@ -38,6 +48,7 @@ public sealed partial class Broker : SelectorServer
     {
         Options = options;
         _receiveBuffer = new byte[options.ReceiveSize];
+        _pressure = new QueuePressure(options.MaxTotalQueuedBytes);
     }
 
     /// <summary>The settings it runs with.</summary>
@@ -48,6 +59,21 @@ public sealed partial class Broker : SelectorServer
 
     /// <summary>Copies put into subscriber queues so far (one publish to 100 matching subscribers counts 100).</summary>
     public long FannedOut => Interlocked.Read(ref _fannedOut);
+
+    /// <summary>Bytes waiting in all outgoing queues now (published messages and replies).</summary>
+    public long QueuedBytes => _pressure.Queued;
+
+    /// <summary>The most bytes ever waiting in all outgoing queues together: at most <see cref="BrokerOptions.MaxTotalQueuedBytes"/> plus one message's fan-out.</summary>
+    public long PeakQueuedBytes => _pressure.Peak;
+
+    /// <summary>
+    /// Whether the broker is full now: its queues passed <see cref="BrokerOptions.MaxTotalQueuedBytes"/> and are not
+    /// yet down to half of it, so it does not read its publishers.
+    /// </summary>
+    public bool IsFull => _pressure.Full;
+
+    /// <summary>How many times the broker was full (<see cref="BrokerOptions.MaxTotalQueuedBytes"/>) and stopped reading its publishers.</summary>
+    public long PublisherPauses => _pressure.Pauses;
 
     /// <summary>Milliseconds on the broker's clock (the clock of <see cref="SubscriberStats"/> and its samples).</summary>
     public double NowMs => _clock.Elapsed.TotalMilliseconds;
@@ -63,6 +89,11 @@ public sealed partial class Broker : SelectorServer
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ReceiveSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedMessages, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueuedBytes, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SoftQueuedBytes, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SoftQueuedBytes, options.MaxQueuedBytes, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.SoftQueuedTime, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxTotalQueuedBytes, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxSubscriptions, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxClosedRecords, nameof(options));
         var broker = new Broker(name, trace, options);
         broker.Start(options.EndPoint, options.Backlog);
@@ -116,21 +147,28 @@ public sealed partial class Broker : SelectorServer
     /// <inheritdoc/>
     protected override void AfterWakeUp(int reported, int serviced)
     {
-        CutOffLagging();
+        CutOffSlowSubscribers();
+        HandleHeld();
         UpdateInterest();
         Sample();
+        WatchAllBeforeStop();
     }
 
     /// <inheritdoc/>
     protected override void OnClosed(SelectorConnection connection, CloseReason reason, string detail)
     {
         var closed = (BrokerConnection)connection;
+        long dropped = closed.Queue.Bytes;
         closed.Closed(detail, NowMs);
         if (closed.IsSubscriber)
         {
             _subscribers.Remove(closed);
             _fanOut = [.. _subscribers];
         }
+        _backlogged.Remove(closed);
+        _publishers.Remove(closed);
+        _held.Remove(closed);
+        Dequeued(dropped);
         Remember(closed, reason, detail);
     }
 
