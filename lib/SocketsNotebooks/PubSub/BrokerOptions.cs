@@ -51,7 +51,7 @@ public sealed record BrokerOptions
 
     /// <summary>
     /// A cap on bytes waiting in all outgoing queues together (default 256 MiB), so the broker's memory is
-    /// bounded however many subscribers there are (150 at the hard limit would be 4.8 GiB). Past it, the broker
+    /// bounded however many subscribers there are (150 at the hard limit would be about 4.7 GiB). Past it, the broker
     /// stops reading from connections that publish, and reads them again when the total is down to half:
     /// TCP then makes the publishers' <c>send()</c> wait (notebook 04), and no subscriber that reads is cut off
     /// for a burst. Replies still go out.
