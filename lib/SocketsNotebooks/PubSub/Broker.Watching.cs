@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
 
@@ -84,7 +85,14 @@ public sealed partial class Broker
         }
         foreach (var connection in _unwatched.ToArray())
         {
-            Watch(connection);
+            try
+            {
+                Watch(connection);
+            }
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
+            {
+                // Stop() closed it first: its socket is gone anyway, only the record of its stop is missed.
+            }
         }
     }
 }

@@ -215,6 +215,38 @@ public sealed class BrokerLimitsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TotalCap_StoppedWhileFull_StopsCleanlyAndThePausedPublisherHearsIt()
+    {
+        const int Cap = 100_000;
+        var log = new BrokerLog();
+        var trace = new Trace();
+        var options = Options(new FakeTimeProvider()) with { MaxTotalQueuedBytes = Cap, Log = log.Add };
+        var broker = Broker.Start(trace, options, nameof(TotalCap_StoppedWhileFull_StopsCleanlyAndThePausedPublisherHearsIt));
+        var slow = await Subscriber.ConnectAsync(broker.EndPoint, trace, s_stopsReading);
+        try
+        {
+            await slow.SubscribeAsync("ticks");
+            using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
+            var publishing = Task.Run(() => publisher.Publish(Enumerable.Range(0, 2000).Select(i => ("ticks", $"tick {i}"))));
+            await log.Full.WaitAsync(s_timeout);
+
+            // The publisher is not read now, and has nothing to receive: the broker watches it for nothing.
+            broker.Stop();
+            // Its send() either fit in TCP's buffers or fails now that the broker is gone.
+            await Record.ExceptionAsync(() => publishing.WaitAsync(s_timeout));
+
+            Assert.Null(broker.Failure);
+            Assert.False(broker.IsRunning);
+            await Assert.ThrowsAnyAsync<Exception>(() => publisher.PingAsync().WaitAsync(s_timeout));
+        }
+        finally
+        {
+            slow.Close();
+            broker.Stop();
+        }
+    }
+
+    [Fact]
     public async Task Full_OneSubscriberTakesNothingForSoftQueuedTime_CutOffAndThePausedPublisherCarriesOn()
     {
         const int Early = 1500, Messages = 3000, Cap = 300_000;
