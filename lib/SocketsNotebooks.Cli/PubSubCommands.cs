@@ -32,7 +32,7 @@ public static class PubSubCommands
     {
         var host = CliArguments.RequiredHost("address to listen on");
         var port = CliArguments.RequiredPort("port to listen on, 0 = any free port");
-        var limit = new Option<int>("--max-queued") { Description = "published messages a subscriber may have waiting before it is cut off (default: no count; 4 MiB or 10 s behind cuts it off)", DefaultValueFactory = _ => int.MaxValue };
+        var limit = new Option<int>("--max-queued") { Description = "published messages a subscriber may have waiting before it is cut off (default: no count; 32 MiB waiting, or more than 8 MiB for 10 s, cuts it off)", DefaultValueFactory = _ => int.MaxValue };
         limit.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 1)

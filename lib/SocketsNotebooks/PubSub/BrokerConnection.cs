@@ -27,10 +27,26 @@ internal sealed class BrokerConnection(TracedSocket socket, MessageLimits limits
 
     public double OpenedMs { get; } = openedMs;
 
-    /// <summary>The events the selector watches now: Read always, Write only while bytes are queued.</summary>
+    /// <summary>
+    /// The events the selector watches now: Read unless the broker holds off reading it, Write only while
+    /// bytes are queued; <see cref="SelectorEvents.None"/> while it is unregistered (a paused publisher with nothing to send).
+    /// </summary>
     public SelectorEvents Interest { get; set; } = SelectorEvents.Read;
 
     public bool IsSubscriber { get; private set; }
+
+    /// <summary>It has sent a <c>publish</c>: while the broker is full, it is not read.</summary>
+    public bool IsPublisher { get; set; }
+
+    /// <summary>
+    /// When its published messages waiting went over <see cref="BrokerOptions.SoftQueuedBytes"/> while the
+    /// broker was reading its publishers (a timestamp of the broker's clock); null while under the soft limit
+    /// or while the publishers are paused.
+    /// </summary>
+    public long? OverSoftSince { get; set; }
+
+    /// <summary>When its socket last took bytes, or when published messages began to wait for it (a timestamp of the broker's clock).</summary>
+    public long LastTaken { get; set; }
 
     public string CloseDetail { get; private set; } = "";
 
@@ -59,6 +75,8 @@ internal sealed class BrokerConnection(TracedSocket socket, MessageLimits limits
 
     public bool Matches(string topic) => _subscriptions.Matches(topic);
 
+    public bool IsSubscribedTo(string prefix) => _subscriptions.Contains(prefix);
+
     public int Subscribe(string prefix)
     {
         IsSubscriber = true;
@@ -78,15 +96,23 @@ internal sealed class BrokerConnection(TracedSocket socket, MessageLimits limits
         }
     }
 
-    public void Enqueue(byte[] bytes, bool isDelivery, long timestamp)
+    public void Enqueue(byte[] bytes, bool isDelivery, long now)
     {
-        Queue.Enqueue(bytes, isDelivery, timestamp);
+        if (isDelivery && Queue.Deliveries == 0)
+        {
+            LastTaken = now;
+        }
+        Queue.Enqueue(bytes, isDelivery);
         PublishCounts();
         PeakQueued = Math.Max(PeakQueued, Queue.Count);
     }
 
-    public void Sent(int bytes)
+    public void Sent(int bytes, long now)
     {
+        if (bytes > 0)
+        {
+            LastTaken = now;
+        }
         int finished = Queue.Consume(bytes);
         if (finished > 0)
         {
@@ -95,12 +121,17 @@ internal sealed class BrokerConnection(TracedSocket socket, MessageLimits limits
         PublishCounts();
     }
 
-    /// <summary>The broker closed it (<see cref="SelectorConnection.CloseReason"/> is set): keep why, when, and a last sample.</summary>
+    /// <summary>
+    /// The broker closed it (<see cref="SelectorConnection.CloseReason"/> is set): keep why, when, and a last
+    /// sample, and let go of what was waiting. The counts a snapshot shows stay what was waiting at the close:
+    /// the history of subscribers keeps closed connections, and their queues must not keep the messages alive.
+    /// </summary>
     public void Closed(string detail, double nowMs)
     {
         CloseDetail = detail;
         ClosedMs = nowMs;
         Sample(nowMs, due: true, maxSamples: int.MaxValue, force: true);
+        Queue.Clear();
     }
 
     /// <summary>

@@ -14,26 +14,54 @@ public sealed record BrokerOptions
     public int Backlog { get; init; } = 1024;
 
     /// <summary>
-    /// An optional limit on one subscriber's queue of published messages, in messages (default: none).
-    /// A burst can put thousands in a queue within one wake-up while the subscriber reads as fast as it
-    /// can, so a count is no sign of a slow reader; a notebook sets one to make the cut-off easy to see.
-    /// Replies to the connection's own commands never count.
+    /// An optional limit on one subscriber's queue of published messages, in messages (default: none):
+    /// one more cuts it off at once. A burst can put thousands in a queue within one wake-up while the
+    /// subscriber reads as fast as it can, so a count is no sign of a slow reader; a notebook sets one to
+    /// make the cut-off easy to see. Replies to the connection's own commands never count.
     /// </summary>
     public int MaxQueuedMessages { get; init; } = int.MaxValue;
 
     /// <summary>
-    /// The limit in bytes: a subscriber with this many bytes of published messages waiting is cut off
-    /// (<see cref="CloseReason.SlowSubscriber"/>), so one stuck reader cannot make the broker's memory grow (default 4 MiB).
+    /// The hard limit, in bytes of published messages waiting for one subscriber: passing it cuts the
+    /// subscriber off at once (<see cref="CloseReason.SlowSubscriber"/>) (default 32 MiB, Redis's hard limit for
+    /// pub/sub clients: about 250,000 small messages; a burst bigger than that for one subscriber is more than
+    /// the broker agrees to hold for it).
+    /// Replies to the connection's own commands never count; a connection with this many bytes of replies
+    /// waiting is not read until they have gone out.
     /// </summary>
-    public long MaxQueuedBytes { get; init; } = 4 * 1024 * 1024;
+    public long MaxQueuedBytes { get; init; } = 32 * 1024 * 1024;
 
     /// <summary>
-    /// The limit in time: a subscriber whose oldest waiting message has waited this long is cut off
-    /// (default 10 s). A reader that keeps up empties its queue every few milliseconds, however large a burst.
+    /// The soft limit, in bytes of published messages waiting for one subscriber (default 8 MiB, Redis's): a
+    /// subscriber that stays over it for <see cref="SoftQueuedTime"/> without a break is cut off. A reader that
+    /// falls behind for a moment (a pause, a burst) catches up and is forgiven; one that cannot keep up is not.
+    /// The clock runs only while the broker reads its publishers: when they are paused
+    /// (<see cref="MaxTotalQueuedBytes"/>), the broker is waiting for all its subscribers, and nobody is blamed
+    /// for the backlog then. At most <see cref="MaxQueuedBytes"/>.
     /// </summary>
-    public TimeSpan MaxLag { get; init; } = TimeSpan.FromSeconds(10);
+    public long SoftQueuedBytes { get; init; } = 8 * 1024 * 1024;
 
-    /// <summary>How many prefixes one connection may subscribe to (default 1,000); one more closes it with <see cref="CloseReason.BadCommand"/>.</summary>
+    /// <summary>
+    /// How long a subscriber may stay over <see cref="SoftQueuedBytes"/> (default 10 s; Redis's 60 s is long
+    /// for a notebook, and 10 s of a publisher outrunning a reader by 8 MiB is not a passing burst). While the
+    /// broker is full (<see cref="MaxTotalQueuedBytes"/>), it is also how long a subscriber may take nothing at
+    /// all with messages waiting, however few: one that is not reading holds the publishers up.
+    /// </summary>
+    public TimeSpan SoftQueuedTime { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A cap on bytes waiting in all outgoing queues together (default 256 MiB), so the broker's memory is
+    /// bounded however many subscribers there are (150 at the hard limit would be about 4.7 GiB). Past it, the broker
+    /// stops reading from connections that publish, and reads them again when the total is down to half:
+    /// TCP then makes the publishers' <c>send()</c> wait (notebook 04), and no subscriber that reads is cut off
+    /// for a burst. Replies still go out.
+    /// </summary>
+    public long MaxTotalQueuedBytes { get; init; } = 256 * 1024 * 1024;
+
+    /// <summary>
+    /// How many prefixes one connection may subscribe to (default 1,000). One more is refused with
+    /// <c>error subscribe &lt;reason&gt;</c> (<see cref="PubSubVerb.Error"/>); the connection and its subscriptions stay.
+    /// </summary>
     public int MaxSubscriptions { get; init; } = 1000;
 
     /// <summary>

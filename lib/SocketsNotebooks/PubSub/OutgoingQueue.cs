@@ -8,7 +8,7 @@ namespace SocketsNotebooks.PubSub;
 /// </summary>
 internal sealed class OutgoingQueue
 {
-    private readonly Queue<(byte[] Bytes, bool IsDelivery, long Queued)> _entries = new();
+    private readonly Queue<(byte[] Bytes, bool IsDelivery)> _entries = new();
     // How much of the head entry was already sent.
     private int _headOffset;
 
@@ -24,12 +24,12 @@ internal sealed class OutgoingQueue
     /// <summary>Bytes of published messages waiting.</summary>
     public long DeliveryBytes { get; private set; }
 
-    /// <summary>When the oldest message still waiting was queued (a timestamp of the broker's clock), or null when none waits.</summary>
-    public long? OldestQueued => _entries.TryPeek(out var head) ? head.Queued : null;
+    /// <summary>Bytes of replies to the connection's own commands waiting.</summary>
+    public long ReplyBytes => Bytes - DeliveryBytes;
 
-    public void Enqueue(byte[] bytes, bool isDelivery, long queued)
+    public void Enqueue(byte[] bytes, bool isDelivery)
     {
-        _entries.Enqueue((bytes, isDelivery, queued));
+        _entries.Enqueue((bytes, isDelivery));
         Bytes += bytes.Length;
         if (isDelivery)
         {
@@ -43,7 +43,7 @@ internal sealed class OutgoingQueue
     {
         int filled = 0;
         int offset = _headOffset;
-        foreach (var (bytes, _, _) in _entries)
+        foreach (var (bytes, _) in _entries)
         {
             int count = Math.Min(bytes.Length - offset, scratch.Length - filled);
             bytes.AsSpan(offset, count).CopyTo(scratch[filled..]);
@@ -57,6 +57,17 @@ internal sealed class OutgoingQueue
         return filled;
     }
 
+    /// <summary>Drops everything waiting (the connection is closed): the shared message arrays go with the last queue that holds them.</summary>
+    public void Clear()
+    {
+        _entries.Clear();
+        _entries.TrimExcess();
+        _headOffset = 0;
+        Bytes = 0;
+        Deliveries = 0;
+        DeliveryBytes = 0;
+    }
+
     /// <summary>Forgets the first <paramref name="sent"/> bytes; returns how many published messages that finished.</summary>
     public int Consume(int sent)
     {
@@ -64,7 +75,7 @@ internal sealed class OutgoingQueue
         int delivered = 0;
         while (sent > 0)
         {
-            var (bytes, isDelivery, _) = _entries.Peek();
+            var (bytes, isDelivery) = _entries.Peek();
             int left = bytes.Length - _headOffset;
             if (isDelivery)
             {

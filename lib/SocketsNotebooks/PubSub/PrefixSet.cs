@@ -40,6 +40,9 @@ internal sealed class PrefixSet
         return true;
     }
 
+    /// <summary>Whether exactly this prefix is subscribed (<see cref="Matches"/> asks whether any subscribed prefix starts the topic).</summary>
+    public bool Contains(string prefix) => _prefixes.Contains(prefix);
+
     public bool Matches(string topic)
     {
         foreach (int length in _lengths.Keys)

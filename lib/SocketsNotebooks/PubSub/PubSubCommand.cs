@@ -11,8 +11,8 @@ namespace SocketsNotebooks.PubSub;
 /// payload may hold spaces; only a topic may not.
 /// </summary>
 /// <param name="Verb">What the command asks for or reports.</param>
-/// <param name="Topic">The topic (publish, message) or prefix (subscribe, unsubscribe, and their acknowledgements); empty otherwise.</param>
-/// <param name="Payload">The payload of publish/message, the subscription count of an acknowledgement as text; empty otherwise.</param>
+/// <param name="Topic">The topic (publish, message), the prefix (subscribe, unsubscribe, and their acknowledgements) or the refused command (error); empty otherwise.</param>
+/// <param name="Payload">The payload of publish/message, the subscription count of an acknowledgement as text, the reason of an error; empty otherwise.</param>
 public sealed record PubSubCommand(PubSubVerb Verb, string Topic = "", string Payload = "")
 {
     /// <summary>The content type the broker and the clients give their messages.</summary>
@@ -35,6 +35,10 @@ public sealed record PubSubCommand(PubSubVerb Verb, string Topic = "", string Pa
     /// <summary>The acknowledgement of a subscribe or unsubscribe, with the connection's subscription count.</summary>
     public static PubSubCommand Acknowledge(PubSubVerb verb, string prefix, int count) =>
         new(verb == PubSubVerb.Subscribe ? PubSubVerb.Subscribed : PubSubVerb.Unsubscribed, prefix, count.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary><c>error &lt;command&gt; &lt;reason&gt;</c>: the answer to a request the broker refused, naming the rule it broke.</summary>
+    public static PubSubCommand Refusal(PubSubVerb refused, string reason) =>
+        new(PubSubVerb.Error, Word(refused), reason ?? throw new ArgumentNullException(nameof(reason)));
 
     /// <summary>Whether this verb is one a client sends to the broker.</summary>
     public bool IsRequest => Verb is PubSubVerb.Subscribe or PubSubVerb.Unsubscribe or PubSubVerb.Publish or PubSubVerb.Ping;
@@ -65,6 +69,7 @@ public sealed record PubSubCommand(PubSubVerb Verb, string Topic = "", string Pa
             "unsubscribed" => PubSubVerb.Unsubscribed,
             "message" => PubSubVerb.Message,
             "pong" => PubSubVerb.Pong,
+            "error" => PubSubVerb.Error,
             _ => null,
         };
         if (verb is null)

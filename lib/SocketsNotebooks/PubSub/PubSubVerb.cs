@@ -2,8 +2,8 @@ namespace SocketsNotebooks.PubSub;
 
 /// <summary>
 /// The first word of every pub/sub message. The first four go from a client to the
-/// <see cref="Broker"/>, the last four come back, in the manner of Redis's <c>SUBSCRIBE</c>/<c>PUBLISH</c>
-/// replies.
+/// <see cref="Broker"/>, the other five come back, in the manner of Redis's <c>SUBSCRIBE</c>/<c>PUBLISH</c>
+/// replies (and its <c>-ERR</c>).
 /// </summary>
 public enum PubSubVerb
 {
@@ -23,4 +23,9 @@ public enum PubSubVerb
     Message,
     /// <summary><c>pong</c>: the answer to <c>ping</c>.</summary>
     Pong,
+    /// <summary>
+    /// <c>error &lt;command&gt; &lt;reason&gt;</c>: the broker refused one request (e.g. a <c>subscribe</c> past
+    /// <see cref="BrokerOptions.MaxSubscriptions"/>) and answers it with this instead; the connection stays open.
+    /// </summary>
+    Error,
 }

@@ -6,12 +6,13 @@ namespace SocketsNotebooks.PubSub;
 /// Request and answer on a subscriber's connection: sends a command (<c>subscribe</c>, <c>unsubscribe</c>,
 /// <c>ping</c>) and waits for the broker's reply to it. The broker handles one connection's commands in
 /// order, so replies match requests first in, first out; the deliveries in between are not replies and
-/// never reach this type.
+/// never reach this type. A refused request gets <c>error &lt;command&gt; &lt;reason&gt;</c> in its answer's
+/// place, and its wait fails with <see cref="BrokerRefusedException"/>.
 /// </summary>
 internal sealed class ReplyMatcher(TracedSocket socket, TimeSpan timeout)
 {
     private readonly object _gate = new();
-    private readonly LinkedList<(PubSubVerb Verb, TaskCompletionSource<PubSubCommand> Done)> _pending = new();
+    private readonly LinkedList<(PubSubVerb Request, PubSubVerb Verb, TaskCompletionSource<PubSubCommand> Done)> _pending = new();
     // Why the connection ended, once it has.
     private string? _ended;
 
@@ -23,7 +24,7 @@ internal sealed class ReplyMatcher(TracedSocket socket, TimeSpan timeout)
     {
         byte[] bytes = request.ToBytes();
         var done = new TaskCompletionSource<PubSubCommand>(TaskCreationOptions.RunContinuationsAsynchronously);
-        LinkedListNode<(PubSubVerb, TaskCompletionSource<PubSubCommand>)> waiting;
+        LinkedListNode<(PubSubVerb, PubSubVerb, TaskCompletionSource<PubSubCommand>)> waiting;
         lock (_gate)
         {
             if (_ended is not null)
@@ -31,7 +32,7 @@ internal sealed class ReplyMatcher(TracedSocket socket, TimeSpan timeout)
                 throw new IOException($"The connection has ended: {_ended}.");
             }
             // Queued before sending: on loopback the answer can arrive before SendAllAsync returns.
-            waiting = _pending.AddLast((answer, done));
+            waiting = _pending.AddLast((request.Verb, answer, done));
         }
         try
         {
@@ -67,20 +68,30 @@ internal sealed class ReplyMatcher(TracedSocket socket, TimeSpan timeout)
         }
     }
 
-    /// <summary>Hands a reply from the broker to the oldest request waiting for it; false if it answers none.</summary>
+    /// <summary>
+    /// Hands a reply from the broker to the oldest request waiting for it (a refusal fails that request
+    /// with <see cref="BrokerRefusedException"/>); false if it answers none.
+    /// </summary>
     public bool TryAnswer(PubSubCommand reply)
     {
         ArgumentNullException.ThrowIfNull(reply);
+        bool refused = reply.Verb == PubSubVerb.Error;
         TaskCompletionSource<PubSubCommand>? answered = null;
         lock (_gate)
         {
-            if (_pending.First is { } next && next.Value.Verb == reply.Verb)
+            if (_pending.First is { } next && (refused
+                ? string.Equals(next.Value.Request.ToString(), reply.Topic, StringComparison.OrdinalIgnoreCase)
+                : next.Value.Verb == reply.Verb))
             {
                 answered = next.Value.Done;
                 _pending.RemoveFirst();
             }
         }
-        return answered?.TrySetResult(reply) ?? false;
+        if (answered is null)
+        {
+            return false;
+        }
+        return refused ? answered.TrySetException(new BrokerRefusedException(reply)) : answered.TrySetResult(reply);
     }
 
     /// <summary>The connection has ended: every request still waiting fails with <paramref name="failure"/>, later ones with <paramref name="why"/>.</summary>

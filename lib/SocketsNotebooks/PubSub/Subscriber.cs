@@ -84,7 +84,11 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
         return subscriber;
     }
 
-    /// <summary>Subscribes to every topic starting with <paramref name="prefix"/> and waits for the broker's acknowledgement; returns the subscription count.</summary>
+    /// <summary>
+    /// Subscribes to every topic starting with <paramref name="prefix"/> and waits for the broker's acknowledgement;
+    /// returns the subscription count. Throws <see cref="BrokerRefusedException"/> if the broker refused it
+    /// (past <see cref="BrokerOptions.MaxSubscriptions"/>); the connection and its earlier subscriptions stay.
+    /// </summary>
     public async Task<int> SubscribeAsync(string prefix)
     {
         var ack = await _replies.RequestAsync(PubSubCommand.Subscribe(prefix), PubSubVerb.Subscribed, () => IsReading).ConfigureAwait(false);

@@ -37,10 +37,11 @@ public enum CloseReason
     /// <summary>Pub/sub: a well-framed message that is not a pub/sub command (unknown verb, missing topic, not UTF-8).</summary>
     BadCommand,
     /// <summary>
-    /// Pub/sub: the subscriber fell behind, by bytes waiting in its queue (<c>MaxQueuedBytes</c>), by how
-    /// long its oldest message has waited (<c>MaxLag</c>) or, if set, by a message count
-    /// (<c>MaxQueuedMessages</c>): it could not keep up, so it was cut off with a reset rather than letting
-    /// memory grow (Redis's <c>client-output-buffer-limit</c> does the same).
+    /// Pub/sub: the subscriber fell behind: more bytes waiting in its queue than the hard limit
+    /// (<c>MaxQueuedBytes</c>), more than the soft limit for too long (<c>SoftQueuedBytes</c> for
+    /// <c>SoftQueuedTime</c>), nothing taken for that long while the broker was full (<c>MaxTotalQueuedBytes</c>)
+    /// or, if set, a message count (<c>MaxQueuedMessages</c>): it could not keep up, so it was cut off with a
+    /// reset rather than letting memory grow (Redis's <c>client-output-buffer-limit</c> does the same).
     /// </summary>
     SlowSubscriber,
     /// <summary>

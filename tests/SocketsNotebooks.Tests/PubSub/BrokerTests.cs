@@ -194,32 +194,6 @@ public sealed class BrokerTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public async Task SlowSubscriber_ByteLimitReached_DisconnectedNamingMaxQueuedBytes()
-    {
-        var trace = new Trace();
-        var broker = Broker.Start(trace, new BrokerOptions { MaxQueuedBytes = 20_000, SendBufferSize = 4096 },
-            nameof(SlowSubscriber_ByteLimitReached_DisconnectedNamingMaxQueuedBytes));
-        var slow = await Subscriber.ConnectAsync(broker.EndPoint, trace, new SubscriberOptions { Slow = true, ReceiveBufferSize = 4096 });
-        try
-        {
-            await slow.SubscribeAsync("big");
-            using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
-            publisher.Publish(Enumerable.Range(0, 100).Select(i => ("big", new string('x', 1000))));
-
-            var closed = await WaitForCloseAsync(broker, slow.Conn);
-
-            Assert.Equal(CloseReason.SlowSubscriber, closed.Reason);
-            Assert.Contains("MaxQueuedBytes = 20,000", closed.Detail, StringComparison.Ordinal);
-            Assert.True(broker.Subscriber(slow.Conn)!.PeakQueued < 100);
-        }
-        finally
-        {
-            slow.Close();
-            broker.Stop();
-        }
-    }
-
     [Theory]
     [InlineData(new byte[] { 0xFF, 0xFF }, CloseReason.ProtocolError, "HeaderTooLong")]
     [InlineData(new byte[] { 0x00, 0x02, (byte)'{', (byte)'}' }, CloseReason.ProtocolError, "MissingKey")]
@@ -304,6 +278,7 @@ public sealed class BrokerTests(ITestOutputHelper output)
     [InlineData("publish", "'publish' needs a topic")]
     [InlineData("message t x", "'message' is what the broker sends")]
     [InlineData("subscribe two words", "'subscribe' takes one prefix")]
+    [InlineData("error subscribe no", "'error' is what the broker sends")]
     public async Task BadCommand_ClosesThatConnectionWithReason(string text, string detail)
     {
         var trace = new Trace();
@@ -346,6 +321,15 @@ public sealed class BrokerTests(ITestOutputHelper output)
             await subscriber.WaitForCountAsync(500, s_timeout);
             await subscriber.PingAsync();
             await publisher.PingAsync();
+            // A pong can arrive before the wake-up that sent it has updated the masks. A third client's ping,
+            // sent now, is read in a later wake-up; its FIN comes once the broker has sent its pong and closed it.
+            using (var last = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 })
+            {
+                last.Connect(broker.EndPoint);
+                last.Send(new PubSubCommand(PubSubVerb.Ping).ToBytes());
+                last.Shutdown(SocketShutdown.Send);
+                Assert.Equal([PubSubVerb.Pong], ReadUntilFin(last).Select(r => r.Verb));
+            }
 
             // The pong was the last byte queued; once it is out, nobody is watched for Write.
             Assert.All(broker.Keys, key => Assert.Equal(SelectorEvents.Read, key.Events));
@@ -402,33 +386,6 @@ public sealed class BrokerTests(ITestOutputHelper output)
             // bytes were still unread there (issue 10). Either way the subscriber must learn it.
             Assert.Contains(await subscriber.Closed.WaitAsync(s_timeout), new[] { "broker closed the connection (FIN)", "broker reset the connection (RST)" });
             Assert.Equal(CloseReason.Stopped, broker.Subscriber(subscriber.Conn)!.CloseReason);
-        }
-        finally
-        {
-            subscriber.Close();
-            broker.Stop();
-        }
-    }
-
-    [Fact]
-    public async Task Subscribe_OneMoreThanMaxSubscriptions_ClosedNamingTheLimit()
-    {
-        var trace = new Trace();
-        var broker = Broker.Start(trace, new BrokerOptions { MaxSubscriptions = 50 }, nameof(Subscribe_OneMoreThanMaxSubscriptions_ClosedNamingTheLimit));
-        var subscriber = await Subscriber.ConnectAsync(broker.EndPoint, trace);
-        try
-        {
-            for (int i = 0; i < 50; i++)
-            {
-                Assert.Equal(i + 1, await subscriber.SubscribeAsync($"topic{i}."));
-            }
-            Assert.Equal(50, await subscriber.SubscribeAsync("topic7.")); // the same prefix again is no new subscription
-
-            await Assert.ThrowsAsync<IOException>(() => subscriber.SubscribeAsync("one-more"));
-
-            var closed = await WaitForCloseAsync(broker, subscriber.Conn);
-            Assert.Equal(CloseReason.BadCommand, closed.Reason);
-            Assert.Contains("MaxSubscriptions = 50", closed.Detail, StringComparison.Ordinal);
         }
         finally
         {
@@ -508,39 +465,6 @@ public sealed class BrokerTests(ITestOutputHelper output)
         finally
         {
             subscriber.Close();
-            broker.Stop();
-        }
-    }
-
-    [Fact]
-    public async Task SlowSubscriber_OldestMessageWaitsLongerThanMaxLag_CutOffWithAReset()
-    {
-        var time = new FakeTimeProvider();
-        var trace = new Trace();
-        var broker = Broker.Start(trace, new BrokerOptions { TimeProvider = time, SendBufferSize = 4096 },
-            nameof(SlowSubscriber_OldestMessageWaitsLongerThanMaxLag_CutOffWithAReset));
-        using var slow = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096, ReceiveTimeout = 5000 };
-        try
-        {
-            slow.Connect(broker.EndPoint);
-            slow.Send(PubSubCommand.Subscribe("lag").ToBytes());
-            using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
-            publisher.Publish(Enumerable.Range(0, 2000).Select(i => ("lag", $"message {i}")));
-            await publisher.PingAsync();
-            int conn = broker.Subscribers.Single().Conn;
-            Assert.True(broker.Subscriber(conn)!.Queued > 0, "the kernel took everything: nothing waits in the broker's queue");
-
-            time.Advance(TimeSpan.FromSeconds(11));
-
-            var closed = await WaitForCloseAsync(broker, conn);
-            Assert.Equal(CloseReason.SlowSubscriber, closed.Reason);
-            Assert.Contains("MaxLag = 10 s", closed.Detail, StringComparison.Ordinal);
-            // Told at once: a reset, not a FIN queued behind the bytes it never read.
-            var error = Assert.Throws<SocketException>(() => { while (slow.Receive(new byte[65536]) > 0) { } });
-            Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
-        }
-        finally
-        {
             broker.Stop();
         }
     }

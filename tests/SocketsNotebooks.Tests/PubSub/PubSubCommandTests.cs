@@ -21,6 +21,7 @@ public sealed class PubSubCommandTests
     [InlineData("message 10001 23 45", PubSubVerb.Message, "10001", "23 45")]
     [InlineData("subscribed  1", PubSubVerb.Subscribed, "", "1")]
     [InlineData("ping", PubSubVerb.Ping, "", "")]
+    [InlineData("error subscribe MaxSubscriptions = 1,000 reached", PubSubVerb.Error, "subscribe", "MaxSubscriptions = 1,000 reached")]
     public void TryParse_Examples_ReadsVerbTopicPayload(string text, PubSubVerb verb, string topic, string payload)
     {
         Assert.True(PubSubCommand.TryParse(text, out var command, out string error), error);
@@ -37,12 +38,25 @@ public sealed class PubSubCommandTests
     [InlineData("subscribe a b", "'subscribe' takes one prefix")]
     [InlineData("ping now", "'ping' takes no arguments")]
     [InlineData("subscribed 100 many", "'subscribed' needs a subscription count")]
+    [InlineData("error", "'error' needs a topic")]
     public void TryParse_Malformed_FalseWithReason(string text, string reason)
     {
         Assert.False(PubSubCommand.TryParse(text, out var command, out string error));
 
         Assert.Null(command);
         Assert.StartsWith(reason, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refusal_Subscribe_ErrorNamingTheCommandAndReasonRoundTrips()
+    {
+        var refusal = PubSubCommand.Refusal(PubSubVerb.Subscribe, "MaxSubscriptions = 1,000 reached");
+
+        Assert.Equal("error subscribe MaxSubscriptions = 1,000 reached", refusal.ToText());
+        var decoded = MessageDecoder.DecodeAll(refusal.ToBytes());
+        Assert.True(PubSubCommand.TryParse(decoded.Single(), out var back, out string error), error);
+        Assert.Equal(refusal, back);
+        Assert.False(back.IsRequest);
     }
 
     [Fact]
