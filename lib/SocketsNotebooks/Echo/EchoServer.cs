@@ -68,7 +68,6 @@ public sealed class EchoServer : BackgroundServer
                 break;
             }
             Serve(conn, stopping);
-            Interlocked.Increment(ref _served);
         }
         return Task.CompletedTask;
     }
@@ -125,6 +124,8 @@ public sealed class EchoServer : BackgroundServer
         }
         finally
         {
+            // Counted before the close: a client that has read our FIN must find itself counted.
+            Interlocked.Increment(ref _served);
             if (stopping.IsCancellationRequested)
             {
                 CloseConnection(conn, CloseReason.Stopped);

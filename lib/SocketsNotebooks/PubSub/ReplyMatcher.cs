@@ -9,7 +9,7 @@ namespace SocketsNotebooks.PubSub;
 /// never reach this type. A refused request gets <c>error &lt;command&gt; &lt;reason&gt;</c> in its answer's
 /// place, and its wait fails with <see cref="BrokerRefusedException"/>.
 /// </summary>
-internal sealed class ReplyMatcher(TracedSocket socket, TimeSpan timeout)
+internal sealed class ReplyMatcher(TracedSocket socket, TimeSpan timeout, TimeProvider time)
 {
     private readonly object _gate = new();
     private readonly LinkedList<(PubSubVerb Request, PubSubVerb Verb, TaskCompletionSource<PubSubCommand> Done)> _pending = new();
@@ -36,7 +36,7 @@ internal sealed class ReplyMatcher(TracedSocket socket, TimeSpan timeout)
         }
         try
         {
-            using var sending = new CancellationTokenSource(timeout);
+            using var sending = new CancellationTokenSource(timeout, time);
             await socket.SendAllAsync(bytes, sending.Token).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -60,7 +60,7 @@ internal sealed class ReplyMatcher(TracedSocket socket, TimeSpan timeout)
         {
             // A request that was sent keeps its place even if this wait gives up: the broker
             // answers in order, so a late answer is still this request's, not the next one's.
-            return await done.Task.WaitAsync(timeout).ConfigureAwait(false);
+            return await done.Task.WaitAsync(timeout, time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -26,7 +26,7 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
         _socket = socket;
         Options = options;
         _inbox = new MessageInbox(options.KeepMessages);
-        _replies = new ReplyMatcher(socket, options.Timeout);
+        _replies = new ReplyMatcher(socket, options.Timeout, options.TimeProvider ?? TimeProvider.System);
         _reader = new SubscriberReader(socket, options, _inbox, _replies);
     }
 
@@ -70,8 +70,8 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
             {
                 socket.Socket.SendBufferSize = sendSize;
             }
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.Timeout);
+            using var limit = new CancellationTokenSource(options.Timeout, options.TimeProvider ?? TimeProvider.System);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
             await socket.ConnectAsync(broker, timeout.Token).ConfigureAwait(false);
         }
         catch

@@ -24,6 +24,9 @@ public sealed record SubscriberOptions
     /// <summary>How long connecting, subscribing and pinging may take.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The clock <see cref="Timeout"/> runs on (null = the system's; a test passes a fake one, as the servers take).</summary>
+    public TimeProvider? TimeProvider { get; init; }
+
     /// <summary>
     /// Called for each message as it arrives, on the subscriber's reading task (the CLI prints from here).
     /// If it throws, the subscriber ends: that message does not count, <see cref="Subscriber.Closed"/> says why.

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Net.Sockets;
 using SocketsNotebooks.PubSub;
@@ -103,14 +104,20 @@ public sealed class SubscriberTests(ITestOutputHelper output)
         listener.ReceiveBufferSize = 4096;
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
-        var options = new SubscriberOptions { SendBufferSize = 4096, Timeout = TimeSpan.FromMilliseconds(300) };
+        // The subscriber's timeout runs on a clock only this test moves: the stuck request times out
+        // when the clock is moved, and the next one cannot, however slow a loaded machine is.
+        var clock = new FakeTimeProvider();
+        var options = new SubscriberOptions { SendBufferSize = 4096, Timeout = TimeSpan.FromSeconds(1), TimeProvider = clock };
         var subscriber = await Subscriber.ConnectAsync(listener.LocalEndPoint!, new Trace(), options);
         Socket? broker = null;
         var drained = Task.CompletedTask;
         try
         {
             broker = await listener.AcceptAsync().WaitAsync(s_timeout);
-            var stuck = await Assert.ThrowsAsync<TimeoutException>(() => subscriber.SubscribeAsync(new string('a', 1 << 20)));
+            // 1 MiB cannot fit in the two small buffers, so this send is still waiting when the clock moves.
+            var sending = subscriber.SubscribeAsync(new string('a', 1 << 20));
+            clock.Advance(TimeSpan.FromSeconds(2));
+            var stuck = await Assert.ThrowsAsync<TimeoutException>(() => sending.WaitAsync(s_timeout));
             output.WriteLine(stuck.Message);
 
             // Now the broker reads (and ignores) what comes, and answers only the next request.
