@@ -52,6 +52,42 @@ public sealed class PythonBytesTests
         }, iter: 300);
     }
 
+    [Fact]
+    public void Repr_AnyBytesAnyMax_SameAsAStringPerByteReference()
+    {
+        // Mostly the bytes that need care (quotes, escapes, the printable edges), so every branch is hit
+        // often; up to 700 bytes, so both the stack buffer and a rented one are used.
+        byte[] tricky = [(byte)'\'', (byte)'"', (byte)'\\', 9, 10, 13, 0, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xff, (byte)'a'];
+        var gen = Gen.Frequency((1, Gen.Byte), (1, Gen.Int[0, tricky.Length - 1].Select(i => tricky[i])));
+        var max = Gen.Frequency((4, Gen.Int[0, 800]), (1, Gen.Const(int.MaxValue)));
+        Gen.Select(gen.Array[0, 700], max).Sample((bytes, cut) =>
+            Assert.Equal(ReferenceRepr(bytes, cut), PythonBytes.Repr(bytes, cut)), iter: 3000);
+    }
+
+    [Fact]
+    public void Repr_NegativeMax_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => PythonBytes.Repr("abc"u8, -1));
+    }
+
+    // The first version of PythonBytes.Repr, kept as the obvious reading of Python's rules.
+    private static string ReferenceRepr(byte[] bytes, int max)
+    {
+        var shown = bytes.Length > max ? bytes[..max] : bytes;
+        char quote = shown.Contains((byte)'\'') && !shown.Contains((byte)'"') ? '"' : '\'';
+        string body = string.Concat(shown.Select(b => b switch
+        {
+            (byte)'\\' => "\\\\",
+            (byte)'\t' => "\\t",
+            (byte)'\n' => "\\n",
+            (byte)'\r' => "\\r",
+            _ when b == quote => "\\" + quote,
+            >= 0x20 and < 0x7f => ((char)b).ToString(),
+            _ => $"\\x{b:x2}",
+        }));
+        return $"b{quote}{body}{quote}{(bytes.Length > max ? "..." : "")}";
+    }
+
     // A reader for the literal, written from Python's rules for bytes literals (not from the code under test).
     private static byte[] ReadPythonBytesLiteral(string literal)
     {
