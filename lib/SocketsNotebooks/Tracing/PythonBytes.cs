@@ -8,8 +8,8 @@ namespace SocketsNotebooks.Tracing;
 /// </summary>
 public static class PythonBytes
 {
-    // Up to this many chars are written on the stack; only a longer repr rents a buffer.
-    private const int StackChars = 256;
+    // A repr up to this long is written on the stack; only a longer one rents a buffer.
+    private const int StackChars = 512;
 
     /// <summary>Python's <c>repr()</c> of the bytes; longer input is cut after <paramref name="max"/> bytes and ends in <c>...</c>.</summary>
     public static string Repr(ReadOnlySpan<byte> bytes, int max = int.MaxValue)
@@ -20,30 +20,48 @@ public static class PythonBytes
         // Python picks double quotes only when the bytes hold a ' and no ".
         char quote = shown.Contains((byte)'\'') && !shown.Contains((byte)'"') ? '"' : '\'';
 
-        // Measured first, then written into one buffer: every trace event with data calls this, and
-        // a string per byte made it cost more than the socket call it describes.
-        int length = 3 + (cut ? 3 : 0);
-        foreach (byte b in shown)
-        {
-            length += Width(b, quote);
-        }
+        // Written into one buffer, then copied once into the string: every trace event with data
+        // calls this, and a string per byte made it cost more than the socket call it describes.
+        // b, two quotes, "..." and at most 4 chars a byte (\xff); a long input is measured exactly
+        // rather than renting four times its length.
+        long longest = 6 + 4L * shown.Length;
         char[]? rented = null;
-        Span<char> text = length <= StackChars ? stackalloc char[StackChars] : (rented = ArrayPool<char>.Shared.Rent(length));
+        Span<char> text = longest <= StackChars
+            ? stackalloc char[(int)longest]
+            : (rented = ArrayPool<char>.Shared.Rent(Measure(shown, quote)));
         try
         {
-            text[0] = 'b';
-            text[1] = quote;
-            int at = 2;
+            int at = 0;
+            text[at++] = 'b';
+            text[at++] = quote;
             foreach (byte b in shown)
             {
-                at += Write(b, quote, text[at..]);
+                if (b is >= 0x20 and < 0x7f && b != '\\' && b != quote)
+                {
+                    text[at++] = (char)b;
+                    continue;
+                }
+                text[at++] = '\\';
+                switch (b)
+                {
+                    case (byte)'\t': text[at++] = 't'; break;
+                    case (byte)'\n': text[at++] = 'n'; break;
+                    case (byte)'\r': text[at++] = 'r'; break;
+                    case (byte)'\\' or (byte)'\'' or (byte)'"': text[at++] = (char)b; break;
+                    default:
+                        text[at++] = 'x';
+                        text[at++] = Hex[b >> 4];
+                        text[at++] = Hex[b & 0xf];
+                        break;
+                }
             }
             text[at++] = quote;
             if (cut)
             {
                 "...".CopyTo(text[at..]);
+                at += 3;
             }
-            return new string(text[..length]);
+            return new string(text[..at]);
         }
         finally
         {
@@ -54,39 +72,22 @@ public static class PythonBytes
         }
     }
 
-    private static int Width(byte b, char quote) => b switch
-    {
-        (byte)'\\' or (byte)'\t' or (byte)'\n' or (byte)'\r' => 2,
-        _ when b == quote => 2,
-        >= 0x20 and < 0x7f => 1,
-        _ => 4,
-    };
+    private static ReadOnlySpan<char> Hex => "0123456789abcdef";
 
-    private static int Write(byte b, char quote, Span<char> to)
+    // The exact length of the repr of shown, ends and "..." included.
+    private static int Measure(ReadOnlySpan<byte> shown, char quote)
     {
-        switch (b)
+        int length = 6;
+        foreach (byte b in shown)
         {
-            case (byte)'\\': return Escape('\\', to);
-            case (byte)'\t': return Escape('t', to);
-            case (byte)'\n': return Escape('n', to);
-            case (byte)'\r': return Escape('r', to);
-            case var _ when b == quote: return Escape(quote, to);
-            case >= 0x20 and < 0x7f:
-                to[0] = (char)b;
-                return 1;
-            default:
-                to[0] = '\\';
-                to[1] = 'x';
-                to[2] = "0123456789abcdef"[b >> 4];
-                to[3] = "0123456789abcdef"[b & 0xf];
-                return 4;
+            length += b switch
+            {
+                (byte)'\\' or (byte)'\t' or (byte)'\n' or (byte)'\r' => 2,
+                _ when b == quote => 2,
+                >= 0x20 and < 0x7f => 1,
+                _ => 4,
+            };
         }
-    }
-
-    private static int Escape(char c, Span<char> to)
-    {
-        to[0] = '\\';
-        to[1] = c;
-        return 2;
+        return length;
     }
 }
