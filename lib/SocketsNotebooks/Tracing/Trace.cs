@@ -24,6 +24,8 @@ public sealed class Trace
     private readonly int? _capacity;
     private int _lastConnectionId;
     private int _lastSeq;
+    // _waiters.Count, written under _gate and read without it: Record's fast path must not take the lock.
+    private volatile int _waiterCount;
 
     /// <summary>
     /// How many pairs <see cref="ConnectionId"/> remembers: once this many newer pairs were created,
@@ -32,6 +34,15 @@ public sealed class Trace
     /// both ends of every connection of one run still meet.
     /// </summary>
     public const int MaxPendingConnections = 10_000;
+
+    /// <summary>
+    /// What <see cref="Record(int, Side, TraceKind, int, int, string, string)"/> returns when nothing
+    /// will read the event: the trace keeps nothing (<see cref="Capacity"/> 0), no <see cref="Recorded"/>
+    /// handler and no <see cref="WaitForAsync"/> waiter. One shared placeholder with
+    /// <see cref="TraceEvent.Seq"/> 0, so such a call builds nothing; it still counts for the next event's Seq.
+    /// </summary>
+    public static TraceEvent NotKept { get; } =
+        new(0, 0, 0, Side.Server, TraceKind.Error, 0, 0, "", "not kept: Capacity 0 and nobody listening");
 
     /// <summary>
     /// Raised after each event is recorded, on the thread that made the call. The CLI prints from
@@ -47,7 +58,9 @@ public sealed class Trace
     /// Null, the default, keeps everything, which is what a notebook wants for its charts. 0 keeps
     /// nothing, yet <see cref="Recorded"/> is still raised and <see cref="WaitForAsync"/> still sees
     /// events recorded after it was called: that is what a long-running CLI command wants, printing
-    /// from <see cref="Recorded"/> and never reading the history.
+    /// from <see cref="Recorded"/> and never reading the history. With neither a handler nor a waiter
+    /// either, a call only counts itself (see <see cref="NotKept"/>), so a server measured for speed
+    /// pays almost nothing for its trace.
     /// </summary>
     public int? Capacity
     {
@@ -96,24 +109,40 @@ public sealed class Trace
         }
     }
 
-    /// <summary>Records one call. The wrappers call this; notebooks rarely need to.</summary>
+    /// <summary>
+    /// Records one call. The wrappers call this; notebooks rarely need to. Returns the event, or
+    /// <see cref="NotKept"/> from a trace that keeps nothing and that nobody listens to.
+    /// </summary>
     public TraceEvent Record(int conn, Side side, TraceKind kind, int asked, ReadOnlySpan<byte> moved, string note = "")
     {
+        if (NobodyReads)
+        {
+            return CountOnly();
+        }
+        // The preview is the costly part of an event: made only when someone will see it.
         string preview = moved.IsEmpty ? "" : PythonBytes.Repr(moved, PreviewBytes);
         return Record(conn, side, kind, asked, moved.Length, preview, note);
     }
 
-    /// <summary>Records one call whose data is not at hand (only its size).</summary>
+    /// <summary>
+    /// Records one call whose data is not at hand (only its size). Returns the event, or
+    /// <see cref="NotKept"/> from a trace that keeps nothing and that nobody listens to.
+    /// </summary>
     public TraceEvent Record(int conn, Side side, TraceKind kind, int asked, int moved, string preview = "", string note = "")
     {
-        List<TaskCompletionSource<TraceEvent>> woken = [];
+        if (NobodyReads)
+        {
+            return CountOnly();
+        }
+        List<TaskCompletionSource<TraceEvent>>? woken = null;
         TraceEvent recorded;
         lock (_gate)
         {
             double ms = Math.Round(_clock.Elapsed.TotalMilliseconds, 3);
             // A counter of its own, not the list's length: after Clear() or a drop at Capacity the
             // numbers must not repeat (EchoClient.WaitForOtherEndToClose waits for "Seq > seen").
-            recorded = new TraceEvent(++_lastSeq, ms, conn, side, kind, asked, moved, preview, note);
+            // Interlocked, because CountOnly moves it without the lock.
+            recorded = new TraceEvent(Interlocked.Increment(ref _lastSeq), ms, conn, side, kind, asked, moved, preview, note);
             if (_capacity != 0)
             {
                 if (_events.Count == _capacity)
@@ -126,18 +155,33 @@ public sealed class Trace
             {
                 if (_waiters[i].Match(recorded))
                 {
-                    woken.Add(_waiters[i].Done);
+                    (woken ??= []).Add(_waiters[i].Done);
                     _waiters.RemoveAt(i);
                 }
             }
+            _waiterCount = _waiters.Count;
         }
         // Completed outside the lock: a waiter's continuation must not run while we hold it.
-        foreach (var done in woken)
+        if (woken is not null)
         {
-            done.TrySetResult(recorded);
+            foreach (var done in woken)
+            {
+                done.TrySetResult(recorded);
+            }
         }
         Recorded?.Invoke(recorded);
         return recorded;
+    }
+
+    // Nothing keeps the event and nobody is handed it, so it need not exist. A handler or waiter that
+    // arrives during this call sees the next event, as if it had arrived just after this one.
+    private bool NobodyReads => _capacity == 0 && _waiterCount == 0 && Volatile.Read(ref Recorded) is null;
+
+    // The event is not built, but it happened: later events' Seq still count it, as they would have.
+    private TraceEvent CountOnly()
+    {
+        Interlocked.Increment(ref _lastSeq);
+        return NotKept;
     }
 
     /// <summary>
@@ -157,6 +201,7 @@ public sealed class Trace
                 return seen;
             }
             _waiters.Add(waiter);
+            _waiterCount = _waiters.Count;
         }
         try
         {
@@ -169,7 +214,8 @@ public sealed class Trace
             lock (_gate)
             {
                 _waiters.Remove(waiter);
-                count = _lastSeq;
+                _waiterCount = _waiters.Count;
+                count = Volatile.Read(ref _lastSeq);
             }
             throw new TimeoutException($"No matching trace event within {timeout.TotalMilliseconds:0} ms ({count} events recorded).");
         }

@@ -234,6 +234,88 @@ public sealed class TraceTests
     }
 
     [Fact]
+    public void Record_CapacityZeroNobodyListening_BuildsNothingButSeqKeepsCounting()
+    {
+        var trace = new Trace { Capacity = 0 };
+        Assert.Same(Trace.NotKept, trace.Record(1, Side.Server, TraceKind.Recv, 1024, "hello"u8));
+        Assert.Same(Trace.NotKept, trace.Record(1, Side.Server, TraceKind.Send, 5, 5));
+
+        var printed = new List<TraceEvent>();
+        trace.Recorded += printed.Add;
+        var seen = trace.Record(1, Side.Server, TraceKind.Recv, 1024, "world"u8);
+
+        // A handler added later is raised, with the whole event, numbered after the calls nobody saw.
+        Assert.Equal((3, "b'world'"), (seen.Seq, seen.Preview));
+        Assert.Same(seen, Assert.Single(printed));
+        Assert.Empty(trace.Events);
+    }
+
+    [Fact]
+    public void Record_HandlerRemoved_BackToBuildingNothing()
+    {
+        var trace = new Trace { Capacity = 0 };
+        Action<TraceEvent> print = _ => { };
+        trace.Recorded += print;
+        Assert.Equal(1, trace.Record(1, Side.Server, TraceKind.Recv, 8, 3).Seq);
+
+        trace.Recorded -= print;
+
+        Assert.Same(Trace.NotKept, trace.Record(1, Side.Server, TraceKind.Recv, 8, 3));
+    }
+
+    [Fact]
+    public async Task WaitForAsync_CapacityZeroAfterCallsNobodySaw_SeesTheNextEventThenBuildsNothingAgain()
+    {
+        var trace = new Trace { Capacity = 0 };
+        trace.Record(1, Side.Server, TraceKind.Recv, 1024, "before"u8);
+        trace.Record(1, Side.Server, TraceKind.Send, 6, "before"u8);
+
+        var waiting = trace.WaitForAsync(e => e.Kind == TraceKind.Close, s_wait);
+        // Not a match, but the waiter is asked about it: a whole event with its preview.
+        var asked = trace.Record(1, Side.Server, TraceKind.Recv, 1024, "after"u8);
+        await Task.Run(() => trace.Record(1, Side.Server, TraceKind.Close, 0, 0, note: "PeerClosed"));
+
+        var close = await waiting;
+        Assert.Equal((3, "b'after'"), (asked.Seq, asked.Preview));
+        Assert.Equal((4, "PeerClosed"), (close.Seq, close.Note));
+        // The waiter is done: nobody is listening any more.
+        Assert.Same(Trace.NotKept, trace.Record(1, Side.Server, TraceKind.Recv, 1024, 0));
+    }
+
+    [Fact]
+    public async Task WaitForAsync_CapacityZeroWaiterTimedOut_BackToBuildingNothing()
+    {
+        var trace = new Trace { Capacity = 0 };
+        var waiting = trace.WaitForAsync(_ => false, TimeSpan.FromMilliseconds(20));
+        Assert.Equal(1, trace.Record(1, Side.Client, TraceKind.Send, 1, 1).Seq);
+        await Assert.ThrowsAsync<TimeoutException>(() => waiting);
+
+        Assert.Same(Trace.NotKept, trace.Record(1, Side.Client, TraceKind.Send, 1, 1));
+    }
+
+    [Fact]
+    public async Task Record_CapacityZeroManyThreadsNobodyListening_EveryCallCountedInSeq()
+    {
+        var trace = new Trace { Capacity = 0 };
+        const int threads = 4, each = 5000;
+        using var start = new Barrier(threads);
+        var writers = Enumerable.Range(1, threads).Select(t => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            for (int i = 0; i < each; i++)
+            {
+                trace.Record(t, Side.Client, TraceKind.Send, i, i);
+            }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        await Task.WhenAll(writers).WaitAsync(s_wait);
+
+        var waiting = trace.WaitForAsync(e => e.Kind == TraceKind.Close, s_wait);
+        trace.Record(0, Side.Server, TraceKind.Close, 0, 0);
+
+        Assert.Equal(threads * each + 1, (await waiting).Seq);
+    }
+
+    [Fact]
     public void Capacity_Negative_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Trace { Capacity = -1 });
