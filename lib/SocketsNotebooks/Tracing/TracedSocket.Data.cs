@@ -23,6 +23,25 @@ public sealed partial class TracedSocket
         return sent;
     }
 
+    /// <summary>
+    /// <c>send()</c> that reports a failure in <paramref name="errorCode"/> instead of throwing, like the
+    /// BCL's overload. A non-blocking server that sends without first waiting for write-readiness uses
+    /// it: there a full send buffer (<see cref="SocketError.WouldBlock"/>, nothing taken) is an answer,
+    /// not an accident, and an exception would cost more than the send. A failure is recorded as an
+    /// error, as <see cref="Send(ReadOnlySpan{byte})"/> records it.
+    /// </summary>
+    public int Send(ReadOnlySpan<byte> data, SocketFlags flags, out SocketError errorCode)
+    {
+        int sent = Socket.Send(data, flags, out errorCode);
+        if (errorCode != SocketError.Success)
+        {
+            RecordError(new SocketException((int)errorCode));
+            return 0;
+        }
+        Trace.Record(Conn, Side, TraceKind.Send, data.Length, data[..sent]);
+        return sent;
+    }
+
     /// <summary><c>send()</c> of a whole array (one call; see <see cref="SendAll(ReadOnlySpan{byte})"/>).</summary>
     public int Send(byte[] data) => Send(data.AsSpan());
 

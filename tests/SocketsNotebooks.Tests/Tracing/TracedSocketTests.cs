@@ -86,6 +86,24 @@ public sealed class TracedSocketTests : IDisposable
     }
 
     [Fact]
+    public void SendWithErrorCode_NonBlockingAndPeerNotReading_ReportsWouldBlockWithoutThrowing()
+    {
+        _server.Blocking = false;
+        var chunk = new byte[64 * 1024];
+        SocketError error = SocketError.Success;
+        int sent = -1, calls = 0;
+        // Until both ends' buffers are full; bounded so a bug cannot loop for ever.
+        while (error == SocketError.Success && calls++ < 10_000)
+        {
+            sent = _server.Send(chunk, SocketFlags.None, out error);
+        }
+
+        Assert.Equal((SocketError.WouldBlock, 0), (error, sent));
+        Assert.Equal(calls - 1, _trace.Sends(Side.Server).Count(e => e.Moved > 0));
+        Assert.StartsWith("WouldBlock", _trace.Events.Single(e => e.Kind == TraceKind.Error).Note);
+    }
+
+    [Fact]
     public async Task Close_FromTwoThreadsAtOnce_RecordedOnce()
     {
         using var start = new Barrier(2);
