@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using SocketsNotebooks.Hosting;
 using SocketsNotebooks.Selectors;
 using SocketsNotebooks.Tracing;
@@ -31,6 +32,9 @@ public sealed class MultiConnServer : SelectorServer
     /// <summary>Wake-ups, idle wake-ups and per-connection bytes, live.</summary>
     public LoopStats Stats { get; } = new();
 
+    // The log lines quote the bytes (PythonBytes.Repr): made only when someone will print them.
+    private bool Logging => Options.Log is not null;
+
     /// <summary>
     /// Starts a server on a thread of its own and returns once it listens. A server already running
     /// under <paramref name="name"/> is stopped first, so a notebook can re-run the cell.
@@ -41,6 +45,10 @@ public sealed class MultiConnServer : SelectorServer
         if (options.ReceiveSize <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.ReceiveSize, "ReceiveSize must be positive.");
+        }
+        if (options.Naive && options.SendAtOnce)
+        {
+            throw new ArgumentException("SendAtOnce fixes the loop that asks for Write only when needed; the naive loop always asks for Write, so choose one of Naive and SendAtOnce.", nameof(options));
         }
         var server = new MultiConnServer(name, trace, options);
         server.Start(options.EndPoint, options.Backlog);
@@ -69,7 +77,10 @@ public sealed class MultiConnServer : SelectorServer
     protected override void AcceptWrapper(TracedSocket connection)
     {
         var state = new ServerConnection(connection, Stats.NowMs) { LastActivity = Time.GetTimestamp() };
-        Log($"Accepted connection from {state.PythonPeer}");
+        if (Logging)
+        {
+            Log($"Accepted connection from {state.PythonPeer}");
+        }
         Stats.Opened(connection.Conn, state.Peer);
         // Fixed loop: watch for Read only; write-readiness is asked for once there is something to send.
         var events = Options.Interest?.Invoke(0, false) ?? (Naive ? SelectorEvents.Read | SelectorEvents.Write : SelectorEvents.Read);
@@ -92,15 +103,17 @@ public sealed class MultiConnServer : SelectorServer
 
     /// <summary>
     /// The tutorial's <c>service_connection</c>: on Read, <c>recv()</c> and queue the bytes to echo
-    /// (0 bytes = the peer's FIN); on Write, <c>send()</c> what is queued. Returns 1 if it moved
-    /// bytes or closed the connection, 0 if the wake-up was for nothing. A socket error closes the
-    /// connection (the loop catches it: <see cref="CloseReason.PeerReset"/> or <see cref="CloseReason.SocketError"/>).
+    /// (0 bytes = the peer's FIN); on Write, <c>send()</c> what is queued. With
+    /// <see cref="MultiConnServerOptions.SendAtOnce"/>, bytes just queued go out in the same wake-up.
+    /// Returns 1 if it moved bytes or closed the connection, 0 if the wake-up was for nothing. A socket
+    /// error closes the connection (the loop catches it: <see cref="CloseReason.PeerReset"/> or <see cref="CloseReason.SocketError"/>).
     /// </summary>
     protected override int ServiceConnection(SelectorKey key, SelectorEvents mask)
     {
         var state = (ServerConnection)key.Data!;
         var sock = state.Socket;
         int serviced = 0;
+        bool sendNow = false;
         if ((mask & SelectorEvents.Read) != 0)
         {
             int received = sock.Receive(_receiveBuffer);
@@ -111,6 +124,8 @@ public sealed class MultiConnServer : SelectorServer
                 state.LastActivityMs = Stats.NowMs;
                 state.LastActivity = Time.GetTimestamp();
                 Stats.Received(sock.Conn, received);
+                // Not while it waits for Write: its send buffer was full a moment ago.
+                sendNow = Options.SendAtOnce && (key.Events & SelectorEvents.Write) == 0;
             }
             else
             {
@@ -119,13 +134,19 @@ public sealed class MultiConnServer : SelectorServer
                 state.PeerFinished = true;
             }
         }
-        if ((mask & SelectorEvents.Write) != 0 && state.Outb.Length > 0)
+        if (sendNow || ((mask & SelectorEvents.Write) != 0 && state.Outb.Length > 0))
         {
-            Log($"Echoing {PythonBytes.Repr(state.Outb.Pending, 60)} to {state.PythonPeer}");
-            int sent = sock.Send(state.Outb.Pending);
+            if (Logging)
+            {
+                Log($"Echoing {PythonBytes.Repr(state.Outb.Pending, 60)} to {state.PythonPeer}");
+            }
+            int sent = sendNow ? SendWithoutWaiting(sock, state.Outb.Pending) : sock.Send(state.Outb.Pending);
             state.Outb.Consume(sent);
-            Stats.Sent(sock.Conn, sent);
-            state.LastActivity = Time.GetTimestamp();
+            if (sent > 0)
+            {
+                Stats.Sent(sock.Conn, sent);
+                state.LastActivity = Time.GetTimestamp();
+            }
             serviced = 1;
         }
 
@@ -136,6 +157,19 @@ public sealed class MultiConnServer : SelectorServer
         }
         UpdateInterest(key, state);
         return serviced;
+    }
+
+    // No wake-up said this socket is writable, so its send buffer may be full: then send() takes
+    // nothing (WouldBlock) and the bytes wait for Write like the rest of a partial send.
+    private static int SendWithoutWaiting(TracedSocket sock, ReadOnlySpan<byte> pending)
+    {
+        int sent = sock.Send(pending, SocketFlags.None, out var error);
+        return error switch
+        {
+            SocketError.Success => sent,
+            SocketError.WouldBlock => 0,
+            _ => throw new SocketException((int)error),
+        };
     }
 
     // The fix for the busy loop: the events mask follows the state (see WriteWhenNeeded), or the

@@ -26,6 +26,18 @@ public sealed record MultiConnServerOptions
     public Func<int, bool, SelectorEvents>? Interest { get; init; }
 
     /// <summary>
+    /// Send the echo in the same wake-up that received it, and ask the selector for <c>Write</c> only
+    /// when that <c>send()</c> could not take everything. The tutorial's loop (<c>false</c>, the
+    /// default) queues the bytes, asks for <c>Write</c>, and sends on the next wake-up: two wake-ups
+    /// (and two changes of the events mask) per request, where this takes one. A connection already
+    /// waiting for <c>Write</c> (its send buffer was full) queues as before. Back-pressure
+    /// (<see cref="MaxPendingBytes"/>) and the FIN work the same. With an <see cref="Interest"/> rule,
+    /// the rule is asked after the send, with what is left; <see cref="Naive"/> asks for <c>Write</c>
+    /// all the time, so the two cannot be combined (<see cref="MultiConnServer.Start(Tracing.Trace, MultiConnServerOptions?, string)"/> throws).
+    /// </summary>
+    public bool SendAtOnce { get; init; }
+
+    /// <summary>
     /// What the loop waits with: <see cref="SelectorKind.Select"/> (<c>Socket.Select</c>, the default)
     /// or <see cref="SelectorKind.Epoll"/> (Linux). The loop's code is the same on both.
     /// </summary>

@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 
 namespace SocketsNotebooks.Tests.MultiConn;
 
-public sealed class MultiConnServerTests(ITestOutputHelper output)
+public sealed partial class MultiConnServerTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(5);
 
