@@ -17,17 +17,19 @@ public static class EchoModels
     /// Starts an echo server of <paramref name="model"/> on 127.0.0.1 and a free port, under
     /// <paramref name="name"/> (the model's name if null). With <paramref name="trace"/> every call is
     /// recorded. The select-loop models are notebook 02's <see cref="MultiConnServer"/>, which always
-    /// records into a trace: without one it gets a trace that keeps nothing (its per-call cost remains).
+    /// records into a trace: without one it gets a trace that keeps nothing, whose calls cost next to
+    /// nothing (see <see cref="Trace.NotKept"/>). <paramref name="options"/> sets up those two models
+    /// (e.g. <see cref="MultiConnServerOptions.SendAtOnce"/>; the model picks the selector); the others ignore it.
     /// </summary>
-    public static BackgroundServer Start(ConcurrencyModel model, Trace? trace = null, string? name = null)
+    public static BackgroundServer Start(ConcurrencyModel model, Trace? trace = null, string? name = null, MultiConnServerOptions? options = null)
     {
         name ??= $"{model.ToString().ToLowerInvariant()}-echo";
         return model switch
         {
             ConcurrencyModel.Blocking => BlockingEchoServer.Start(trace, name),
             ConcurrencyModel.Threads => ThreadPerConnectionEchoServer.Start(trace, name),
-            ConcurrencyModel.Select => MultiConnServer.Start(trace ?? new Trace { Capacity = 0 }, new MultiConnServerOptions { Selector = SelectorKind.Select }, name),
-            ConcurrencyModel.Epoll => MultiConnServer.Start(trace ?? new Trace { Capacity = 0 }, new MultiConnServerOptions { Selector = SelectorKind.Epoll }, name),
+            ConcurrencyModel.Select => MultiConnServer.Start(trace ?? new Trace { Capacity = 0 }, (options ?? new()) with { Selector = SelectorKind.Select }, name),
+            ConcurrencyModel.Epoll => MultiConnServer.Start(trace ?? new Trace { Capacity = 0 }, (options ?? new()) with { Selector = SelectorKind.Epoll }, name),
             ConcurrencyModel.Async => AsyncEchoServer.Start(trace, name),
             _ => throw new ArgumentOutOfRangeException(nameof(model), model, "not a concurrency model"),
         };

@@ -238,4 +238,29 @@ public sealed class EchoModelsTests(ITestOutputHelper output)
 
         Assert.Equal(kind, server.Options.Selector);
     }
+
+    [Theory]
+    [InlineData(ConcurrencyModel.Select, SelectorKind.Select)]
+    [InlineData(ConcurrencyModel.Epoll, SelectorKind.Epoll)]
+    public void Start_SelectLoopModelWithOptions_RunsThemOnTheModelsSelector(ConcurrencyModel model, SelectorKind kind)
+    {
+        if (kind == SelectorKind.Epoll && !EpollSelector.IsSupported)
+        {
+            return;
+        }
+        // The options name the other selector: the model decides.
+        var options = new SocketsNotebooks.MultiConn.MultiConnServerOptions { SendAtOnce = true, Selector = kind == SelectorKind.Select ? SelectorKind.Epoll : SelectorKind.Select };
+        var server = Assert.IsType<SocketsNotebooks.MultiConn.MultiConnServer>(EchoModels.Start(model, name: Name(model, nameof(Start_SelectLoopModelWithOptions_RunsThemOnTheModelsSelector)), options: options));
+        try
+        {
+            using var client = Connect(server);
+            client.Send("at once"u8);
+            Assert.Equal("at once"u8.ToArray(), ReceiveExactly(client, 7));
+            Assert.Equal((kind, true), (server.Options.Selector, server.Options.SendAtOnce));
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
 }
