@@ -15,6 +15,7 @@ var root = SocketsRoot.Create(
     AppCommands.Create(),
     TroubleshootingCommands.Create(),
     PubSubCommands.Create(),
+    ConcurrencyCommands.Create(),
     BenchCommands.Create());
 InsideCommands.AddTo(root);
 
