@@ -22,6 +22,7 @@ public static class ConcurrencyCommands
     {
         var model = new Argument<ConcurrencyModel>("model")
         {
+            HelpName = "model", // not the enum's names: the words it takes are in the description
             Description = $"how the server serves many clients: {ConcurrencyModelNames.Choices}",
             CustomParser = ConcurrencyModelNames.Parse,
         };
