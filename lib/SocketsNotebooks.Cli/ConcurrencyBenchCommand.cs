@@ -42,7 +42,9 @@ public static class ConcurrencyBenchCommand
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
             // Counts outer, models inner, as ConcurrencyBench runs them: the models take turns, so a busy
             // moment of the machine does not fall on one model only.
-            var points = parsed.GetValue(connections)!.SelectMany(count => (parsed.GetValue(models) ?? everyModel).Select(model => (Model: model, Connections: count))).ToList();
+            // Absent, a list option reads as an empty list.
+            var chosen = parsed.GetValue(models) is { Length: > 0 } listed ? listed : everyModel;
+            var points = parsed.GetValue(connections)!.SelectMany(count => chosen.Select(model => (Model: model, Connections: count))).ToList();
             var run = new Run(TimeSpan.FromSeconds(parsed.GetValue(seconds)), TimeSpan.FromSeconds(parsed.GetValue(warmUp)), parsed.GetValue(size));
             bool stopped = false;
             try
@@ -78,7 +80,7 @@ public static class ConcurrencyBenchCommand
             console.Write(Table(rows, run));
             if (stopped)
             {
-                console.MarkupLine($"stopped by Ctrl+C after {rows.Count} of {points.Count} measurements.");
+                console.MarkupLine($"stopped (Ctrl+C) after {rows.Count} of {points.Count} measurements.");
             }
             foreach (var row in rows.Where(r => r.Result.Failed > 0 || r.Result.Mismatches > 0))
             {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SocketsNotebooks.Concurrency;
 using Xunit.Abstractions;
 
 namespace SocketsNotebooks.Cli.Tests.Concurrency;
@@ -36,6 +37,16 @@ public sealed class ConcurrencyBenchCommandTests(ITestOutputHelper log)
         Assert.All(rows, r => Assert.InRange(double.Parse(r[5], CultureInfo.InvariantCulture), 0, 1));
         // Redirected output: a plain line per measurement, not a redrawn progress bar.
         Assert.Contains(output.Lines, l => l.StartsWith("async/await, 2 connections: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task BenchConcurrency_NoModelsGiven_EveryModelThatRunsHere()
+    {
+        var (exitCode, output, error) = await RunAsync("bench", "concurrency", "--connections", "1", "--seconds", "0.1", "--warmup", "0");
+        log.WriteLine(output.Text + error.Text);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(EchoModels.All.Select(ConcurrencyModelNames.Name), Rows(output).Select(r => r[0]));
     }
 
     [Theory]
