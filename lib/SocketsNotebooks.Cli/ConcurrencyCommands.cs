@@ -11,7 +11,7 @@ namespace SocketsNotebooks.Cli;
 /// <summary>
 /// Notebook 06, the same echo service served five ways: <c>sockets serve async</c> in one terminal, any
 /// echo client in another (<c>sockets echo-client</c>, <c>nc 127.0.0.1 65432</c>, or a load generator such as
-/// the C one in <c>bench/compare-echo.sh</c>). The servers are untraced, so what is measured is the model.
+/// a C closed-loop load generator pointed at its port). The servers are untraced, so what is measured is the model.
 /// </summary>
 public static class ConcurrencyCommands
 {
