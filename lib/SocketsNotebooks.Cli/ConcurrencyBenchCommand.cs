@@ -40,10 +40,10 @@ public static class ConcurrencyBenchCommand
         {
             var output = parsed.InvocationConfiguration.Output;
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-            // Counts outer, models inner, as ConcurrencyBench runs them: the models take turns, so a busy
-            // moment of the machine does not fall on one model only.
             // Absent, a list option reads as an empty list.
             var chosen = parsed.GetValue(models) is { Length: > 0 } listed ? listed : everyModel;
+            // Counts outer, models inner, as ConcurrencyBench runs them: the models take turns, so a busy
+            // moment of the machine does not fall on one model only.
             var points = parsed.GetValue(connections)!.SelectMany(count => chosen.Select(model => (Model: model, Connections: count))).ToList();
             var run = new Run(TimeSpan.FromSeconds(parsed.GetValue(seconds)), TimeSpan.FromSeconds(parsed.GetValue(warmUp)), parsed.GetValue(size));
             bool stopped = false;
