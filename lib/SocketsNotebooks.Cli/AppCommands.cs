@@ -23,7 +23,7 @@ public static class AppCommands
         var port = CliArguments.Port("port to listen on, 0 = any free port");
         var command = new Command("app-server", "Answer one search or binary request per connection, until Ctrl+C.") { host, port };
         command.SetAction((parsed, cancellationToken) => ServerCommand.RunAsync(parsed, host, port,
-            start: (trace, endPoint) => AppServer.Start(trace, new AppServerOptions { EndPoint = endPoint, Log = parsed.InvocationConfiguration.Output.WriteLine }, "app-server"),
+            start: (trace, endPoint, log) => AppServer.Start(trace, new AppServerOptions { EndPoint = endPoint, Log = log }, "app-server"),
             listening: server => $"Listening on ('{server.EndPoint.Address}', {server.Port})",
             stopped: _ => "Server stopped.",
             cancellationToken));

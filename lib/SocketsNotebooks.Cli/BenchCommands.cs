@@ -12,11 +12,12 @@ public static class BenchCommands
     /// <summary>The <c>bench</c> command and its subcommands, one per server of the course.</summary>
     public static IEnumerable<Command> Create() =>
     [
-        new Command("bench", "Measure a server: requests/s, MiB/s, latency, fan-out.")
+        new Command("bench", "Measure a server: requests/s, MiB/s, latency, fan-out, concurrency models side by side.")
         {
             MultiConnBenchCommand.Create(),
             AppBenchCommand.Create(),
             PubSubBenchCommand.Create(),
+            ConcurrencyBenchCommand.Create(),
         },
     ];
 }

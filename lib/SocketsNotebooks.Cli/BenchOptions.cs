@@ -9,7 +9,8 @@ namespace SocketsNotebooks.Cli;
 /// <c>--connections</c> accepts the same values in <c>bench multiconn</c>, <c>bench app</c>, <c>bench pubsub</c>
 /// and any bench added later. A command takes the ones it needs and gives them its own default and
 /// description (what a connection or a message is for that server); the range and the error message
-/// stay the same. A value out of range is a usage error (exit 2), found before anything runs.
+/// stay the same (a bench that measures at several numbers of connections takes them as a list, each
+/// number checked as <c>--connections</c> is). A value out of range is a usage error (exit 2), found before anything runs.
 /// </summary>
 public static class BenchOptions
 {
@@ -47,13 +48,56 @@ public static class BenchOptions
     public static Option<int> Size(string description, int defaultValue, int max = MaxSize) =>
         Whole("--size", null, description, defaultValue, max);
 
-    /// <summary><c>--seconds</c>: length of the measured period, more than 0 and at most <see cref="MaxSeconds"/>.</summary>
-    public static Option<double> Seconds(string description = "length of the measured period", double defaultValue = 5) =>
-        Duration("--seconds", description, defaultValue, allowZero: false, MaxSeconds);
+    /// <summary>
+    /// <c>--connections</c>, <c>-c</c>, as a list: the numbers of connections to measure at, in one run,
+    /// comma-separated (<c>--connections 1,10,100,1000</c>), each 1 to <see cref="MaxConnections"/>.
+    /// </summary>
+    public static Option<int[]> ConnectionCounts(string description, params int[] defaultValue)
+    {
+        ArgumentNullException.ThrowIfNull(defaultValue);
+        string max = MaxConnections.ToString("N0", CultureInfo.InvariantCulture);
+        var option = new Option<int[]>("--connections", "-c")
+        {
+            Description = $"{description}: whole numbers separated by commas, each 1 to {max}",
+            DefaultValueFactory = _ => defaultValue,
+            // One word, so `-c 1,10` reads like `-c 10` does in the other benches.
+            Arity = ArgumentArity.ExactlyOne,
+        };
+        option.CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return defaultValue;
+            }
+            string text = result.Tokens[0].Value;
+            var counts = new List<int>();
+            foreach (string item in text.Split(','))
+            {
+                if (!int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < 1 || count > MaxConnections)
+                {
+                    result.AddError($"--connections must be whole numbers from 1 to {max} separated by commas, not '{text}'.");
+                    return defaultValue;
+                }
+                counts.Add(count);
+            }
+            return [.. counts];
+        };
+        return option;
+    }
 
-    /// <summary><c>--warmup</c>: seconds of load before measuring (connections made, caches warm), 0 to <see cref="MaxWarmUp"/>.</summary>
-    public static Option<double> WarmUp(string description = "seconds of warm-up before measuring", double defaultValue = 1) =>
-        Duration("--warmup", description, defaultValue, allowZero: true, MaxWarmUp);
+    /// <summary>
+    /// <c>--seconds</c>: length of the measured period, more than 0 and at most <paramref name="max"/>
+    /// (<see cref="MaxSeconds"/>, or less where the load generator measures no longer).
+    /// </summary>
+    public static Option<double> Seconds(string description = "length of the measured period", double defaultValue = 5, double max = MaxSeconds) =>
+        Duration("--seconds", description, defaultValue, allowZero: false, max);
+
+    /// <summary>
+    /// <c>--warmup</c>: seconds of load before measuring (connections made, caches warm), 0 to <paramref name="max"/>
+    /// (<see cref="MaxWarmUp"/>, or less where the load generator warms up no longer).
+    /// </summary>
+    public static Option<double> WarmUp(string description = "seconds of warm-up before measuring", double defaultValue = 1, double max = MaxWarmUp) =>
+        Duration("--warmup", description, defaultValue, allowZero: true, max);
 
     /// <summary><c>--host</c>: measure a server already running there; absent, the bench starts one in its own process.</summary>
     public static Option<string?> Host(string description = "measure a server already running there (default: start one in this process)") =>

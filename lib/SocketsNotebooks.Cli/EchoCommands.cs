@@ -25,7 +25,7 @@ public static class EchoCommands
         var command = new Command("echo-server", "Listen and send back whatever each client sends, until Ctrl+C.") { host, port };
         command.SetAction((parsed, cancellationToken) => ServerCommand.RunAsync(parsed, host, port,
             // A minute of patience per client: a person typing into `nc` is slower than the library's default.
-            start: (trace, endPoint) => EchoServer.Start(trace, "echo-server", endPoint, idleTimeout: TimeSpan.FromMinutes(1)),
+            start: (trace, endPoint, _) => EchoServer.Start(trace, "echo-server", endPoint, idleTimeout: TimeSpan.FromMinutes(1)),
             listening: server => $"Listening on {server.EndPoint}",
             stopped: _ => "Server stopped.",
             cancellationToken,

@@ -22,14 +22,16 @@ public static class MultiConnCommands
         var host = CliArguments.RequiredHost("address to listen on");
         var port = CliArguments.RequiredPort("port to listen on, 0 = any free port");
         var naive = new Option<bool>("--naive") { Description = "the tutorial's registration (always Read | Write): watch the loop spin" };
-        var command = new Command("multiconn-server", "Serve many echo connections on one thread with a selector, until Ctrl+C.") { host, port, naive };
+        var quiet = new Option<bool>("--quiet") { Description = "no line per connection or echo, only the first and last lines (for load tests)" };
+        var command = new Command("multiconn-server", "Serve many echo connections on one thread with a selector, until Ctrl+C.") { host, port, naive, quiet };
         command.SetAction((parsed, cancellationToken) => ServerCommand.RunAsync(parsed, host, port,
-            start: (trace, endPoint) => MultiConnServer.Start(trace,
-                new MultiConnServerOptions { EndPoint = endPoint, Naive = parsed.GetValue(naive), Log = parsed.InvocationConfiguration.Output.WriteLine },
+            start: (trace, endPoint, log) => MultiConnServer.Start(trace,
+                new MultiConnServerOptions { EndPoint = endPoint, Naive = parsed.GetValue(naive), Log = log },
                 "multiconn-server"),
             listening: server => $"Listening on ('{server.EndPoint.Address}', {server.EndPoint.Port})",
             stopped: server => $"Server stopped: {server.Stats}",
-            cancellationToken));
+            cancellationToken,
+            quiet: parsed.GetValue(quiet)));
         return command;
     }
 

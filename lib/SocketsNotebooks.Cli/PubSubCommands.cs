@@ -42,8 +42,8 @@ public static class PubSubCommands
         });
         var command = new Command("pubsub-broker", "Run a publish/subscribe broker until Ctrl+C.") { host, port, limit };
         command.SetAction((parsed, cancellationToken) => ServerCommand.RunAsync(parsed, host, port,
-            start: (trace, endPoint) => Broker.Start(trace,
-                new BrokerOptions { EndPoint = endPoint, MaxQueuedMessages = parsed.GetValue(limit), Log = parsed.InvocationConfiguration.Output.WriteLine, SampleInterval = null },
+            start: (trace, endPoint, log) => Broker.Start(trace,
+                new BrokerOptions { EndPoint = endPoint, MaxQueuedMessages = parsed.GetValue(limit), Log = log, SampleInterval = null },
                 "pubsub-broker"),
             listening: broker => $"Listening on {broker.EndPoint}",
             stopped: broker => $"Broker stopped: {broker.Published:N0} published, {broker.FannedOut:N0} delivered to subscriber queues.",

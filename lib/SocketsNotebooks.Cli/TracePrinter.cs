@@ -9,14 +9,17 @@ namespace SocketsNotebooks.Cli;
 public sealed class TracePrinter : IDisposable
 {
     private readonly Trace _trace;
-    private readonly TextWriter _output;
+    private readonly Action<string> _print;
     private readonly Func<TraceEvent, string?> _describe;
 
-    /// <summary>Starts printing each event of <paramref name="trace"/> that <paramref name="describe"/> turns into a line (null = skip).</summary>
-    public TracePrinter(Trace trace, TextWriter output, Func<TraceEvent, string?>? describe = null)
+    /// <summary>
+    /// Starts printing each event of <paramref name="trace"/> that <paramref name="describe"/> turns into a line
+    /// (null = skip) with <paramref name="print"/> (a server command's <see cref="BufferedLines.WriteLine"/>).
+    /// </summary>
+    public TracePrinter(Trace trace, Action<string> print, Func<TraceEvent, string?>? describe = null)
     {
         _trace = trace ?? throw new ArgumentNullException(nameof(trace));
-        _output = output ?? throw new ArgumentNullException(nameof(output));
+        _print = print ?? throw new ArgumentNullException(nameof(print));
         _describe = describe ?? Describe;
         _trace.Recorded += Print;
     }
@@ -53,7 +56,7 @@ public sealed class TracePrinter : IDisposable
         {
             if (_describe(e) is { } line)
             {
-                _output.WriteLine(line);
+                _print(line);
             }
         }
         catch (IOException)

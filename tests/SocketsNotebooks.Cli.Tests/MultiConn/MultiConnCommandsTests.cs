@@ -73,6 +73,46 @@ public sealed class MultiConnCommandsTests(ITestOutputHelper log)
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task MultiConnServer_StoppedRightAfterTheEchoes_EchoingLinesUnlessQuietThenTheLastLine(bool quiet)
+    {
+        using var stop = new CancellationTokenSource();
+        var serverOutput = new LineWriter();
+        string[] args = quiet ? ["multiconn-server", "127.0.0.1", "0", "--quiet"] : ["multiconn-server", "127.0.0.1", "0"];
+        var server = SocketsRoot.InvokeAsync(Root(), args, serverOutput, new LineWriter(), stop.Token, handleCtrlC: false);
+        string[] lines;
+        try
+        {
+            string listening = await serverOutput.WaitForLineAsync(l => l.StartsWith("Listening on ", StringComparison.Ordinal), s_timeout);
+            string port = Regex.Match(listening, @"\('127\.0\.0\.1', (\d+)\)$").Groups[1].Value;
+            var (exitCode, _, _) = await RunAsync("multiconn-client", "127.0.0.1", port, "2");
+            Assert.Equal(0, exitCode);
+        }
+        finally
+        {
+            // At once, without waiting for the server's lines: Ctrl+C must not lose the ones still buffered.
+            await stop.CancelAsync();
+            Assert.Equal(0, await server.WaitAsync(s_timeout));
+            lines = [.. serverOutput.Lines];
+            log.WriteLine(serverOutput.Text);
+        }
+
+        Assert.StartsWith("Server stopped: ", lines[^1], StringComparison.Ordinal);
+        if (quiet)
+        {
+            Assert.Equal(["Press Ctrl+C to stop."], lines[1..^1]);
+        }
+        else
+        {
+            // Logged before each echo was sent, so before the client finished: all in, however the bytes were cut
+            // (the "Closing" lines are not: a FIN still unread at the stop is closed without one).
+            Assert.Equal(2, lines.Count(l => l.StartsWith("Accepted connection from ", StringComparison.Ordinal)));
+            Assert.True(lines.Count(l => l.StartsWith("Echoing b'Message ", StringComparison.Ordinal)) >= 2);
+        }
+    }
+
     [Fact]
     public async Task MultiConnClient_NobodyListening_Exit1()
     {

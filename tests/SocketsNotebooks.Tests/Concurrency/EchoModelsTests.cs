@@ -263,4 +263,28 @@ public sealed class EchoModelsTests(ITestOutputHelper output)
             server.Stop();
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Start_EndPointGiven_ListensThereAndEchoes(ConcurrencyModel model)
+    {
+        // ::1, not 127.0.0.1: an address other than the default shows the endpoint was used.
+        if (!Socket.OSSupportsIPv6)
+        {
+            return;
+        }
+        var server = EchoModels.Start(model, name: Name(model, nameof(Start_EndPointGiven_ListensThereAndEchoes)), endPoint: new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        try
+        {
+            Assert.Equal(IPAddress.IPv6Loopback, server.EndPoint.Address);
+            using var client = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000, SendTimeout = 5000 };
+            client.Connect(server.EndPoint);
+            client.Send("over ::1"u8);
+            Assert.Equal("over ::1", Encoding.ASCII.GetString(ReceiveExactly(client, 8)));
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
 }
