@@ -65,7 +65,7 @@ public static class ConcurrencyCommands
     private static string Summary(BackgroundServer server) => server switch
     {
         EchoModelServer echo => $"Server stopped: {Connections(echo.Accepted)} accepted, at most {echo.PeakOpenConnections:N0} open at once.",
-        MultiConnServer loop => $"Server stopped: {Connections(loop.Stats.Connections.Count)} accepted; the loop woke {loop.Stats.WakeUps:N0} times, {loop.Stats.IdleWakeUps:N0} with nothing to do.",
+        MultiConnServer loop => $"Server stopped: {Connections(loop.Stats.ConnectionsSeen)} accepted; the loop woke {loop.Stats.WakeUps:N0} times, {loop.Stats.IdleWakeUps:N0} with nothing to do.",
         _ => "Server stopped.",
     };
 

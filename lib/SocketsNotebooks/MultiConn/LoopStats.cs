@@ -11,13 +11,23 @@ namespace SocketsNotebooks.MultiConn;
 /// </summary>
 public sealed class LoopStats
 {
+    /// <summary>How many closed connections <see cref="Connections"/> keeps (the newest); <see cref="ConnectionsSeen"/> counts them all.</summary>
+    public const int MaxClosedKept = 10_000;
+
+    /// <summary>How long <see cref="WakeUpsPerSecond"/>'s timeline runs: an hour of buckets, then it stops growing.</summary>
+    public static readonly TimeSpan TimelineLength = TimeSpan.FromHours(1);
+
     /// <summary>Width of one bucket of <see cref="WakeUpsPerSecond"/>'s timeline.</summary>
     public static readonly TimeSpan BucketWidth = TimeSpan.FromMilliseconds(100);
 
     private readonly object _gate = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<(int WakeUps, int Idle)> _buckets = [];
-    private readonly Dictionary<int, ConnectionStats> _connections = [];
+    // Open connections as mutable counters (a recv or send adds to them without allocating); closed
+    // ones as snapshots, the newest MaxClosedKept of them, so a loop left running for days stays bounded.
+    private readonly Dictionary<int, Counters> _open = [];
+    private readonly Queue<ConnectionStats> _closed = new();
+    private long _connectionsSeen;
     private long _wakeUps;
     private long _idleWakeUps;
     private long _timeouts;
@@ -45,17 +55,23 @@ public sealed class LoopStats
     /// <summary>Milliseconds since these stats started (the clock of <see cref="ConnectionStats.OpenedMs"/>).</summary>
     public double NowMs => _clock.Elapsed.TotalMilliseconds;
 
-    /// <summary>Every connection the loop has seen, open or closed, by connection id (a snapshot).</summary>
+    /// <summary>
+    /// The connections the loop has seen, by connection id (a snapshot): every open one, and the newest
+    /// <see cref="MaxClosedKept"/> closed ones.
+    /// </summary>
     public IReadOnlyList<ConnectionStats> Connections
     {
         get
         {
             lock (_gate)
             {
-                return _connections.Values.OrderBy(c => c.Conn).ToArray();
+                return _open.Select(o => o.Value.Snapshot(o.Key)).Concat(_closed).OrderBy(c => c.Conn).ToArray();
             }
         }
     }
+
+    /// <summary>Every connection the loop has accepted or connected, including those <see cref="Connections"/> no longer keeps.</summary>
+    public long ConnectionsSeen => Interlocked.Read(ref _connectionsSeen);
 
     /// <summary>
     /// Wake-ups per second over time, in <see cref="BucketWidth"/> steps: (seconds since start, all
@@ -72,7 +88,7 @@ public sealed class LoopStats
 
     /// <summary>A one-line summary for a notebook or the CLI.</summary>
     public override string ToString() =>
-        $"{WakeUps} wake-ups ({IdleWakeUps} with nothing to do, {Timeouts} timeouts), {EventsServiced}/{EventsReported} events serviced, {Connections.Count} connections";
+        $"{WakeUps} wake-ups ({IdleWakeUps} with nothing to do, {Timeouts} timeouts), {EventsServiced}/{EventsReported} events serviced, {ConnectionsSeen} connections";
 
     /// <summary>Records one return from <c>Select</c>: how many pairs it reported and how many were serviced.</summary>
     internal void WakeUp(int reported, int serviced)
@@ -90,6 +106,10 @@ public sealed class LoopStats
             Interlocked.Increment(ref _idleWakeUps);
         }
         int bucket = (int)(_clock.Elapsed.Ticks / BucketWidth.Ticks);
+        if (bucket >= TimelineLength.Ticks / BucketWidth.Ticks)
+        {
+            return;
+        }
         lock (_gate)
         {
             while (_buckets.Count <= bucket)
@@ -103,23 +123,33 @@ public sealed class LoopStats
 
     internal void Opened(int conn, string peer)
     {
+        Interlocked.Increment(ref _connectionsSeen);
         lock (_gate)
         {
-            _connections[conn] = new ConnectionStats(conn, peer, 0, 0, 0, 0, Math.Round(NowMs, 3), null, CloseReason.Open);
+            _open[conn] = new Counters(peer, Math.Round(NowMs, 3));
         }
     }
 
-    internal void Received(int conn, int bytes) => Update(conn, c => c with { BytesIn = c.BytesIn + bytes, Recvs = c.Recvs + 1 });
-
-    internal void Sent(int conn, int bytes) => Update(conn, c => c with { BytesOut = c.BytesOut + bytes, Sends = c.Sends + 1 });
-
-    private void Update(int conn, Func<ConnectionStats, ConnectionStats> change)
+    internal void Received(int conn, int bytes)
     {
         lock (_gate)
         {
-            if (_connections.TryGetValue(conn, out var c))
+            if (_open.TryGetValue(conn, out var c))
             {
-                _connections[conn] = change(c);
+                c.BytesIn += bytes;
+                c.Recvs++;
+            }
+        }
+    }
+
+    internal void Sent(int conn, int bytes)
+    {
+        lock (_gate)
+        {
+            if (_open.TryGetValue(conn, out var c))
+            {
+                c.BytesOut += bytes;
+                c.Sends++;
             }
         }
     }
@@ -128,10 +158,25 @@ public sealed class LoopStats
     {
         lock (_gate)
         {
-            if (_connections.TryGetValue(conn, out var c) && c.CloseReason == CloseReason.Open)
+            if (_open.Remove(conn, out var c))
             {
-                _connections[conn] = c with { ClosedMs = Math.Round(NowMs, 3), CloseReason = reason };
+                _closed.Enqueue(c.Snapshot(conn) with { ClosedMs = Math.Round(NowMs, 3), CloseReason = reason });
+                if (_closed.Count > MaxClosedKept)
+                {
+                    _closed.Dequeue();
+                }
             }
         }
+    }
+
+    private sealed class Counters(string peer, double openedMs)
+    {
+        public long BytesIn;
+        public long BytesOut;
+        public int Recvs;
+        public int Sends;
+
+        public ConnectionStats Snapshot(int conn) =>
+            new(conn, peer, BytesIn, BytesOut, Recvs, Sends, openedMs, null, CloseReason.Open);
     }
 }

@@ -29,7 +29,7 @@ public static class WakeUpProbe
         try
         {
             rates.Add(Measure(server, mode, Phases[0], length));
-            int before = server.Stats.Connections.Count;
+            long before = server.Stats.ConnectionsSeen;
             int openBefore = OpenCount(server);
             for (int i = 0; i < connections; i++)
             {
@@ -37,7 +37,7 @@ public static class WakeUpProbe
                 open.Add(socket);
                 socket.Connect(server.EndPoint);
             }
-            WaitUntil(() => server.Stats.Connections.Count >= before + connections, "the server to accept the connections");
+            WaitUntil(() => server.Stats.ConnectionsSeen >= before + connections, "the server to accept the connections");
             rates.Add(Measure(server, mode, Phases[1], length));
             foreach (var socket in open)
             {
