@@ -289,6 +289,32 @@ public sealed class AppServerLimitsTests
         }
     }
 
+    [Fact]
+    public void Log_HeaderValuesWithNewlineAndEscape_EachStaysOneLineEscapedAsRepr()
+    {
+        // Issue 10, D: a content-type or byteorder with "\n" forged a log line, an ESC coloured the terminal.
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var trace = new Trace();
+        var server = AppServer.Start(trace, new AppServerOptions { Log = lines.Enqueue }, nameof(Log_HeaderValuesWithNewlineAndEscape_EachStaysOneLineEscapedAsRepr));
+        const string hostile = "x\nFORGED\u001b[31m";
+        try
+        {
+            Assert.True(AppClient.Send(server.EndPoint, Message.Binary("hi"u8, contentType: hostile), trace).Answered);
+            byte[] badByteOrder = MessageEncoder.Frame(
+                """{"byteorder": "little\nFORGED\u001b[31m", "content-type": "binary/x", "content-encoding": "binary", "content-length": 1}""", [0]);
+            Assert.False(AppClient.SendRaw(server.EndPoint, badByteOrder, trace).Answered);
+            Assert.True(SpinWait.SpinUntil(() => lines.Any(l => l.Contains("InvalidValue", StringComparison.Ordinal)), s_wait));
+
+            Assert.All(lines, l => Assert.False(l.Contains('\n') || l.Contains('\u001b'), $"a raw newline or ESC in: {l}"));
+            Assert.Contains(lines, l => l.StartsWith(@"Received 'x\nFORGED\x1b[31m' request from ", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.StartsWith("Closing connection", StringComparison.Ordinal) && l.Contains(@"not 'little\nFORGED\x1b[31m'.", StringComparison.Ordinal));
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
     private static string ReadAnswer(Socket client)
     {
         var decoder = new MessageDecoder();
