@@ -185,7 +185,8 @@ public sealed class AppServer : SelectorServer
                 // Not a JSON object: CreateResponse will refuse it with the reason; log it as raw bytes.
             }
         }
-        log($"Received {request.Header.ContentType} request from {connection.Peer}");
+        // The content type comes from the peer: escaped (repr) and cut, so it cannot forge log lines.
+        log($"Received {PythonRepr.Str(request.Header.ContentType, MaxLoggedChars)} request from {connection.Peer}");
     }
 
     /// <summary>

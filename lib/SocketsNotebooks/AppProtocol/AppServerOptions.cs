@@ -34,9 +34,11 @@ public sealed record AppServerOptions
     public TimeProvider? TimeProvider { get; init; }
 
     /// <summary>
-    /// The cap on request content held in memory for all connections together (default 64 MiB, 64
-    /// requests of the largest size at once). A request that would pass it is refused before its
-    /// content is allocated (<see cref="ProtocolError.ServerBusy"/>, closed as <c>CloseReason.Overloaded</c>).
+    /// The cap on request content held in memory for all connections together (default 64 MiB, about
+    /// 64 requests of the largest size at once). It counts the content buffers that exist, which grow
+    /// with the bytes that arrive, not the lengths headers announce, so announcing 1 MiB and sending
+    /// little holds little. A request whose arrived bytes would pass it is refused before a buffer for
+    /// them is allocated (<see cref="ProtocolError.ServerBusy"/>, closed as <c>CloseReason.Overloaded</c>).
     /// </summary>
     public long MaxBufferedBytes { get; init; } = 64L * 1024 * 1024;
 }

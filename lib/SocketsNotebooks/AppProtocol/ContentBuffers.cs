@@ -1,16 +1,23 @@
 using System.Buffers;
-using System.Globalization;
 
 namespace SocketsNotebooks.AppProtocol;
 
 /// <summary>
-/// The content buffers of every connection a server has, under one cap. A message's content is taken
-/// from a shared pool the moment its header says how long it is, and given back when the connection
-/// is done, so a burst of large requests reuses the same arrays and memory falls back afterwards;
-/// a request whose content would pass <see cref="MaxBufferedBytes"/> is refused before a byte of it is
-/// allocated (<see cref="ProtocolError.ServerBusy"/>). Without a cap, 800 connections announcing 1 MiB
-/// each cost 800 MiB.
+/// The content buffers of every connection a server has, under one cap. A message's content buffer is
+/// taken from a shared pool as its bytes arrive (it grows with them, never past the announced length),
+/// and given back when the connection is done, so a burst of large requests reuses the same arrays and
+/// memory falls back afterwards. The cap counts what is held, not what headers announce: 64 peers that
+/// announce 1 MiB each and send ten bytes hold a few KiB, so they cannot lock everyone else out
+/// (issue 10). Bytes that would take the total past <see cref="MaxBufferedBytes"/> are refused before a
+/// buffer for them is allocated (<see cref="ProtocolError.ServerBusy"/>). Without a cap, 800 connections
+/// sending 1 MiB each cost 800 MiB.
 /// </summary>
+/// <remarks>
+/// A growing buffer is copied into a new one, and both exist for that moment, so both are counted: a
+/// buffer holds at most twice the bytes that arrived (or 16 KiB), and one request larger than about
+/// two thirds of the cap cannot be held even alone. The server's default (64 MiB against 1 MiB
+/// requests) is far from that.
+/// </remarks>
 public sealed class ContentBuffers
 {
     private long _buffered;
@@ -22,22 +29,25 @@ public sealed class ContentBuffers
         MaxBufferedBytes = maxBufferedBytes;
     }
 
-    /// <summary>The cap: content bytes held for all connections together.</summary>
+    /// <summary>The cap: content buffer bytes held for all connections together.</summary>
     public long MaxBufferedBytes { get; }
 
-    /// <summary>Content bytes held right now.</summary>
+    /// <summary>Content buffer bytes held right now (a growing buffer counts its old and new size while it copies).</summary>
     public long Buffered => Interlocked.Read(ref _buffered);
 
-    internal byte[] Rent(int length)
+    // Reserves length bytes under the cap first and only then rents, so the total held never passes
+    // the cap, not even for a moment; false (nothing reserved, nothing allocated) if it would.
+    internal bool TryRent(int length, out byte[] array)
     {
         long after = Interlocked.Add(ref _buffered, length);
         if (after > MaxBufferedBytes)
         {
             Interlocked.Add(ref _buffered, -length);
-            throw new ProtocolException(ProtocolError.ServerBusy, string.Create(CultureInfo.InvariantCulture,
-                $"content-length {length:N0} would take the bytes buffered for all connections past MaxBufferedBytes = {MaxBufferedBytes:N0} ({after - length:N0} in use); refused before allocating."));
+            array = [];
+            return false;
         }
-        return ArrayPool<byte>.Shared.Rent(length);
+        array = ArrayPool<byte>.Shared.Rent(length);
+        return true;
     }
 
     internal void Return(byte[] array, int length)

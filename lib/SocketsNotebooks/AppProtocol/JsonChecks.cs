@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.AppProtocol;
 
@@ -24,7 +25,7 @@ internal static class JsonChecks
                     string name = Text(what, () => property.Name);
                     if (!seen.Add(name) && (requiredOnly is null || requiredOnly.Contains(name)))
                     {
-                        throw new ProtocolException(ProtocolError.RepeatedKey, $"{what} has the key \"{name}\" more than once in one object.");
+                        throw new ProtocolException(ProtocolError.RepeatedKey, $"{what} has the key {PythonRepr.Str(name, MessageHeader.MaxQuotedChars)} more than once in one object.");
                     }
                     ThrowIfRepeatedKeyOrLoneSurrogate(property.Value, what, requiredOnly);
                 }

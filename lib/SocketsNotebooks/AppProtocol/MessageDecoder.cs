@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 
 namespace SocketsNotebooks.AppProtocol;
 
@@ -19,15 +20,18 @@ public sealed class MessageDecoder
     private readonly byte[] _protoHeader = new byte[Message.ProtoHeaderLength];
     private readonly Queue<Message> _ready = new();
     private byte[]? _jsonHeader;
-    // The content buffer grows with the bytes that arrive (up to the announced length), so a peer
-    // that announces 1 MiB and then sends ten bytes costs a few KiB, not 1 MiB per connection.
+    // The content buffer is made when the first content byte arrives and grows with the bytes that
+    // arrive (up to the announced length), so a peer that announces 1 MiB and then sends ten bytes
+    // costs a few KiB, not 1 MiB per connection, and one that sends nothing costs nothing.
     private const int InitialContentCapacity = 16 * 1024;
     private byte[]? _content;
+    // The usable (and, with ContentBuffers, charged) length of _content; a pooled array may be longer.
+    private int _capacity;
     private int _contentLength;
     private int _filled;
     private ProtocolException? _failure;
     private readonly ContentBuffers? _buffers;
-    // The pooled buffers this decoder rented (the one being filled and those of completed messages).
+    // The pooled buffers of completed messages (the one being filled is _content).
     private readonly List<(byte[] Array, int Length)> _rented = [];
 
     /// <summary>A decoder with <paramref name="limits"/> (the defaults when null).</summary>
@@ -37,9 +41,9 @@ public sealed class MessageDecoder
     }
 
     /// <summary>
-    /// A decoder whose content buffers come from <paramref name="buffers"/>: a message's content is
-    /// taken from the shared pool as soon as its header says how long it is, or refused with
-    /// <see cref="ProtocolError.ServerBusy"/> if that would pass the server's cap. Call
+    /// A decoder whose content buffers come from <paramref name="buffers"/>: a message's content buffer
+    /// is taken from the shared pool as its bytes arrive, and grows with them; content bytes that would
+    /// take the server's total past its cap are refused with <see cref="ProtocolError.ServerBusy"/>. Call
     /// <see cref="ReturnBuffers"/> when the connection is done; its messages' content is invalid after that.
     /// </summary>
     public MessageDecoder(MessageLimits? limits, ContentBuffers buffers)
@@ -51,12 +55,21 @@ public sealed class MessageDecoder
     /// <summary>Gives every pooled buffer this decoder took back to its <see cref="ContentBuffers"/>.</summary>
     public void ReturnBuffers()
     {
+        if (_buffers is null)
+        {
+            return;
+        }
         foreach (var (array, length) in _rented)
         {
-            _buffers!.Return(array, length);
+            _buffers.Return(array, length);
         }
         _rented.Clear();
+        if (_content is not null)
+        {
+            _buffers.Return(_content, _capacity);
+        }
         _content = null;
+        _capacity = 0;
     }
 
     /// <summary>The limits checked before allocating.</summary>
@@ -209,14 +222,16 @@ public sealed class MessageDecoder
                     }
                     default:
                     {
-                        if (_buffers is null)
-                        {
-                            EnsureContentCapacity(input.Length);
-                        }
-                        int taken = Take(ref input, _content.AsSpan(0, Math.Min(_content!.Length, _contentLength)));
+                        EnsureContentCapacity(input.Length);
+                        int taken = Take(ref input, _content.AsSpan(0, _capacity));
                         parts = parts with { Content = parts.Content + taken };
                         if (_filled == _contentLength)
                         {
+                            if (_buffers is not null)
+                            {
+                                // The message's content lives in this array until ReturnBuffers.
+                                _rented.Add((_content!, _capacity));
+                            }
                             message = Completed(_content.AsMemory(0, _contentLength));
                             parts = parts with { Messages = parts.Messages + 1 };
                             return true;
@@ -234,17 +249,40 @@ public sealed class MessageDecoder
         }
     }
 
-    // Grows the content buffer to hold what is about to be copied (never past the announced length;
-    // once full-size, it is the message's own array).
+    // Grows the content buffer to hold what is about to be copied (doubling, never past the announced
+    // length; once full-size, it is the message's own array). With a server's ContentBuffers, the new
+    // buffer is reserved under the cap before it is allocated, while the old one is still held and
+    // counted; if the doubled size does not fit, the exact size the arrived bytes need is tried, so a
+    // request is refused only when holding the bytes that actually arrived would pass the cap.
     private void EnsureContentCapacity(int incoming)
     {
         int needed = (int)Math.Min(_contentLength, (long)_filled + incoming);
-        if (needed <= _content!.Length)
+        if (needed <= _capacity)
         {
             return;
         }
-        int grown = (int)Math.Min(_contentLength, Math.Max(needed, 2L * _content.Length));
-        Array.Resize(ref _content, grown);
+        int grown = (int)Math.Min(_contentLength, Math.Max(needed, Math.Max(2L * _capacity, InitialContentCapacity)));
+        byte[] array;
+        if (_buffers is null)
+        {
+            array = new byte[grown];
+        }
+        else if (!_buffers.TryRent(grown, out array))
+        {
+            grown = needed;
+            if (!_buffers.TryRent(grown, out array))
+            {
+                throw new ProtocolException(ProtocolError.ServerBusy, string.Create(CultureInfo.InvariantCulture,
+                    $"{needed:N0} bytes of content have arrived (content-length {_contentLength:N0}); holding them would take the bytes buffered for all connections past MaxBufferedBytes = {_buffers.MaxBufferedBytes:N0} ({_buffers.Buffered:N0} in use); refused before allocating."));
+            }
+        }
+        if (_content is not null)
+        {
+            _content.AsSpan(0, _filled).CopyTo(array);
+            _buffers?.Return(_content, _capacity);
+        }
+        _content = array;
+        _capacity = grown;
     }
 
     private int Take(ref ReadOnlySpan<byte> input, Span<byte> part)
@@ -273,7 +311,8 @@ public sealed class MessageDecoder
         return length == 0 && OnJsonHeader(out message);
     }
 
-    // process_jsonheader: content-length is checked against the limit inside Parse, before the content's buffer exists.
+    // process_jsonheader: content-length is checked against the limit inside Parse; the content's
+    // buffer is made only when content bytes arrive (EnsureContentCapacity).
     private bool OnJsonHeader([NotNullWhen(true)] out Message? message)
     {
         message = null;
@@ -288,16 +327,6 @@ public sealed class MessageDecoder
             return true;
         }
         _contentLength = Header.ContentLength;
-        if (_buffers is not null)
-        {
-            // The whole length at once, before a byte of content is read: the cap is checked here.
-            _content = _buffers.Rent(_contentLength);
-            _rented.Add((_content, _contentLength));
-        }
-        else
-        {
-            _content = new byte[Math.Min(_contentLength, InitialContentCapacity)];
-        }
         State = DecoderState.Content;
         return false;
     }
@@ -307,6 +336,7 @@ public sealed class MessageDecoder
         var message = new Message(Header!, content);
         Header = null;
         _content = null;
+        _capacity = 0;
         _filled = 0;
         State = DecoderState.ProtoHeader;
         MessagesDecoded++;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using SocketsNotebooks.Tracing;
 
 namespace SocketsNotebooks.AppProtocol;
 
@@ -163,15 +164,19 @@ public sealed record MessageHeader
         }
         if (byteOrder is not ("little" or "big"))
         {
-            throw new ProtocolException(ProtocolError.InvalidValue, $"byteorder must be \"little\" or \"big\", not \"{byteOrder}\".");
+            throw new ProtocolException(ProtocolError.InvalidValue, $"byteorder must be 'little' or 'big', not {PythonRepr.Str(byteOrder, MaxQuotedChars)}.");
         }
         if (!IsKnownEncoding(contentEncoding))
         {
             throw new ProtocolException(ProtocolError.UnknownEncoding,
-                $"content-encoding \"{contentEncoding}\" is unknown; the protocol knows \"{Utf8Encoding}\" and \"{BinaryEncoding}\".");
+                $"content-encoding {PythonRepr.Str(contentEncoding, MaxQuotedChars)} is unknown; the protocol knows '{Utf8Encoding}' and '{BinaryEncoding}'.");
         }
         return new MessageHeader(byteOrder, contentType, contentEncoding, (int)contentLength.Value);
     }
+
+    // A peer's value quoted in an error detail (and so in the server's log) is escaped as Python's
+    // repr() and cut: a newline in it must not forge a log line, an ESC not colour the terminal.
+    internal const int MaxQuotedChars = 80;
 
     private static void Once<T>(T? seen, string key)
     {

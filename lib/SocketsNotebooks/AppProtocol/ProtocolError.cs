@@ -36,9 +36,9 @@ public enum ProtocolError
     /// <summary>After <see cref="MessageLimits.MinDataRateGrace"/>, the request arrived slower than <see cref="MessageLimits.MinDataRate"/> bytes a second.</summary>
     DataRateTooLow,
     /// <summary>
-    /// Not the peer's fault: taking this message's content would pass the server's cap on bytes
-    /// buffered across all connections (<see cref="AppServerOptions.MaxBufferedBytes"/>); the
-    /// connection is closed with <c>CloseReason.Overloaded</c> before anything is allocated.
+    /// Not the peer's fault: holding the content bytes that have arrived would pass the server's cap
+    /// on bytes buffered across all connections (<see cref="AppServerOptions.MaxBufferedBytes"/>); the
+    /// connection is closed with <c>CloseReason.Overloaded</c> before a buffer for them is allocated.
     /// </summary>
     ServerBusy,
     /// <summary>

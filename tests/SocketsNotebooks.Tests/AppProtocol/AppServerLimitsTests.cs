@@ -79,32 +79,33 @@ public sealed class AppServerLimitsTests
     }
 
     [Fact]
-    public async Task Request_ContentWouldPassTheBufferCap_RefusedBeforeAllocatingAndTheNextOneAnsweredOnceItIsFree()
+    public async Task Request_ArrivedContentWouldPassTheBufferCap_RefusedAsServerBusyAndTheNextOneAnsweredOnceItIsFree()
     {
         var trace = new Trace();
         var server = AppServer.Start(trace, new AppServerOptions { MaxBufferedBytes = 100_000 },
-            nameof(Request_ContentWouldPassTheBufferCap_RefusedBeforeAllocatingAndTheNextOneAnsweredOnceItIsFree));
+            nameof(Request_ArrivedContentWouldPassTheBufferCap_RefusedAsServerBusyAndTheNextOneAnsweredOnceItIsFree));
         using var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
         using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000 };
         try
         {
-            byte[] request = Message.Binary(new byte[80_000]).ToBytes();
-            int header = request.Length - 80_000;
+            byte[] request = Message.Binary(new byte[60_000]).ToBytes();
+            int header = request.Length - 60_000;
             first.Connect(server.EndPoint);
-            first.Send(request.AsSpan(0, header + 10)); // its header, and 80,000 bytes of content held for it
-            await ServerReceivedAsync(trace, header + 10);
-            Assert.Equal(80_000, server.Buffers.Buffered);
+            first.Send(request.AsSpan(0, header + 55_000));
+            await ServerReceivedAsync(trace, header + 55_000);
+            Assert.InRange(server.Buffers.Buffered, 55_000, 100_000);
 
+            // 50,000 more bytes that arrive would make at least 105,000 held: past the cap of 100,000.
             second.Connect(server.EndPoint);
-            second.Send(request.AsSpan(0, header)); // 80,000 more would pass 100,000
+            second.Send(request.AsSpan(0, header + 50_000));
 
             var refused = await ClosedAsync(server);
             Assert.Equal(CloseReason.Overloaded, refused.Reason);
             Assert.Equal(ProtocolError.ServerBusy, refused.Error);
             Assert.Contains("MaxBufferedBytes", refused.Detail);
-            Assert.Equal(80_000, server.Buffers.Buffered);
+            Assert.InRange(server.Buffers.Buffered, 55_000, 100_000);
 
-            first.Send(request.AsSpan(header + 10));
+            first.Send(request.AsSpan(header + 55_000));
             Assert.StartsWith("First 10 bytes of request: ", ReadAnswer(first), StringComparison.Ordinal);
             Assert.True(SpinWait.SpinUntil(() => server.Buffers.Buffered == 0, s_wait), "the first request's buffer was not given back");
             var exchange = AppClient.SendRaw(server.EndPoint, request, trace);
@@ -113,6 +114,43 @@ public sealed class AppServerLimitsTests
         finally
         {
             server.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Request_WhilePeersAnnounceTheMaximumAndSendALittle_Answered()
+    {
+        // Issue 10: 64 peers announcing 1 MiB each held the whole 64 MiB cap by their headers alone,
+        // and every other request was refused. Here 8 do it against a cap of 8 MiB. The fake clock
+        // keeps the data-rate rule from closing them while the test runs.
+        const int holders = 8;
+        var limits = MessageLimits.Default;
+        var trace = new Trace();
+        var server = AppServer.Start(trace, new AppServerOptions { MaxBufferedBytes = holders * (long)limits.MaxContentLength, TimeProvider = new FakeTimeProvider() },
+            nameof(Request_WhilePeersAnnounceTheMaximumAndSendALittle_Answered));
+        var peers = new List<Socket>();
+        try
+        {
+            byte[] header = MessageEncoder.Frame(new MessageHeader("little", "binary/x", "binary", limits.MaxContentLength).ToString());
+            for (int i = 0; i < holders; i++)
+            {
+                var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                peers.Add(peer);
+                peer.Connect(server.EndPoint);
+                peer.Send([.. header, .. new byte[100]]);
+            }
+            await ServerReceivedAsync(trace, holders * (header.Length + 100));
+
+            var exchange = AppClient.Send(server.EndPoint, AppClient.JsonRequest("search", "morpheus"), trace);
+
+            Assert.True(exchange.Answered);
+            Assert.Equal("Follow the white rabbit. 🐰", exchange.Response!.JsonString("result"));
+            Assert.DoesNotContain(server.Closed, c => c.Error == ProtocolError.ServerBusy);
+        }
+        finally
+        {
+            server.Stop();
+            peers.ForEach(p => p.Dispose());
         }
     }
 
@@ -244,6 +282,32 @@ public sealed class AppServerLimitsTests
 
             Assert.All(lines, l => Assert.True(l.Length < 400, $"{l.Length} characters: {l[..Math.Min(80, l.Length)]}..."));
             Assert.Contains(lines, l => l.StartsWith("Received request", StringComparison.Ordinal) && l.Contains($"({request.Content.Length:N0} bytes)"));
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public void Log_HeaderValuesWithNewlineAndEscape_EachStaysOneLineEscapedAsRepr()
+    {
+        // Issue 10, D: a content-type or byteorder with "\n" forged a log line, an ESC coloured the terminal.
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var trace = new Trace();
+        var server = AppServer.Start(trace, new AppServerOptions { Log = lines.Enqueue }, nameof(Log_HeaderValuesWithNewlineAndEscape_EachStaysOneLineEscapedAsRepr));
+        const string hostile = "x\nFORGED\u001b[31m";
+        try
+        {
+            Assert.True(AppClient.Send(server.EndPoint, Message.Binary("hi"u8, contentType: hostile), trace).Answered);
+            byte[] badByteOrder = MessageEncoder.Frame(
+                """{"byteorder": "little\nFORGED\u001b[31m", "content-type": "binary/x", "content-encoding": "binary", "content-length": 1}""", [0]);
+            Assert.False(AppClient.SendRaw(server.EndPoint, badByteOrder, trace).Answered);
+            Assert.True(SpinWait.SpinUntil(() => lines.Any(l => l.Contains("InvalidValue", StringComparison.Ordinal)), s_wait));
+
+            Assert.All(lines, l => Assert.False(l.Contains('\n') || l.Contains('\u001b'), $"a raw newline or ESC in: {l}"));
+            Assert.Contains(lines, l => l.StartsWith(@"Received 'x\nFORGED\x1b[31m' request from ", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.StartsWith("Closing connection", StringComparison.Ordinal) && l.Contains(@"not 'little\nFORGED\x1b[31m'.", StringComparison.Ordinal));
         }
         finally
         {

@@ -451,6 +451,77 @@ public sealed class MessageDecoderTests(ITestOutputHelper output)
         return clean;
     }
 
+    // ---- the server's shared cap (ContentBuffers) ---------------------------------------------
+
+    [Fact]
+    public void Decoder_HeaderAnnouncingOneMiBThenTenBytes_HoldsWhatArrivedNotTheAnnouncedLength()
+    {
+        var buffers = new ContentBuffers(64L * 1024 * 1024);
+        var decoder = new MessageDecoder(null, buffers);
+        byte[] header = MessageEncoder.Frame(new MessageHeader("little", "binary/x", "binary", 1024 * 1024).ToString());
+
+        decoder.Feed(header);
+        Assert.Equal(0, buffers.Buffered);
+        decoder.Feed(new byte[10]);
+        Assert.InRange(buffers.Buffered, 10, 16 * 1024);
+
+        decoder.ReturnBuffers();
+        Assert.Equal(0, buffers.Buffered);
+    }
+
+    [Fact]
+    public void Decoder_ManyDecodersOneCapAnyCuts_BufferedNeverPassesTheCapAndOnlyServerBusyRefuses()
+    {
+        // Several requests share one cap, their bytes interleaved in random pieces (as a server's
+        // connections' recv() calls are): a request is either decoded byte for byte or refused with
+        // ServerBusy, the total held never passes the cap, and everything is given back at the end.
+        var limits = new MessageLimits { MaxContentLength = 100_000 };
+        Gen.Select(Gen.Int[1_000, 250_000], Gen.Int[1, 100_000].Array[2, 6], Gen.Int)
+            .Sample((cap, lengths, seed) =>
+            {
+                var random = new Random(seed);
+                var buffers = new ContentBuffers(cap);
+                var streams = lengths.Select(n => Message.Binary(Enumerable.Range(0, n).Select(i => (byte)(i * 7 + n)).ToArray()).ToBytes()).ToArray();
+                var decoders = lengths.Select(_ => new MessageDecoder(limits, buffers)).ToArray();
+                var sent = new int[streams.Length];
+                var done = new bool[streams.Length];
+                while (done.Contains(false))
+                {
+                    int i = random.Next(streams.Length);
+                    if (done[i])
+                    {
+                        continue;
+                    }
+                    int piece = Math.Min(random.Next(1, 5_000), streams[i].Length - sent[i]);
+                    try
+                    {
+                        decoders[i].Feed(streams[i].AsSpan(sent[i], piece));
+                        sent[i] += piece;
+                        if (decoders[i].TryReadMessage(out var message))
+                        {
+                            Assert.Equal(lengths[i], message.Content.Length);
+                            Assert.True(message.Content.Span.SequenceEqual(streams[i].AsSpan(streams[i].Length - lengths[i])));
+                            done[i] = true;
+                        }
+                    }
+                    catch (ProtocolException e)
+                    {
+                        Assert.Equal(ProtocolError.ServerBusy, e.Error);
+                        // Each holds at most its own length, plus one old buffer while one grows.
+                        Assert.True(lengths.Sum() + lengths.Max() > cap, $"refused under a cap of {cap} that fits all of {string.Join(", ", lengths)}");
+                        decoders[i].ReturnBuffers(); // as the server does when it closes the connection
+                        done[i] = true;
+                    }
+                    Assert.InRange(buffers.Buffered, 0, cap);
+                }
+                foreach (var decoder in decoders)
+                {
+                    decoder.ReturnBuffers();
+                }
+                Assert.Equal(0, buffers.Buffered);
+            }, iter: 200, writeLine: output.WriteLine);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
