@@ -32,8 +32,16 @@ public sealed partial class SegmentCapture
         {
             // pcap_next_ex: 1 a frame, 0 the read timeout passed (or, non-blocking, nothing left), -2 pcap_breakloop
             // (Stop), -1 an error. A break the reader thread did not consume (it was busy with a frame when Stop
-            // came) is still pending for the drain: skip it there, once or twice, and go on reading.
+            // came) is still pending for the drain: skip it there, once or twice, and go on reading. A pending break is noticed after a frame was taken from the ring: pcap_next_ex then returns -2, yet its
+            // callback has already pointed header and data at that frame, and the frame is gone from the ring. Keep it.
+            header = IntPtr.Zero;
+            data = IntPtr.Zero;
             int result = _device.GetNextPacketPointers(ref header, ref data);
+            bool delivered = result == 1 || (result == -2 && header != IntPtr.Zero && data != IntPtr.Zero);
+            if (delivered)
+            {
+                Keep(header, data);
+            }
             if (untilEmpty && result == -2 && ++breaks <= 2)
             {
                 continue;
@@ -42,22 +50,23 @@ public sealed partial class SegmentCapture
             {
                 break;
             }
-            if (result == 1)
-            {
-                var pcapHeader = PcapHeader.FromPointer(header, _device.TimestampResolution);
-                var bytes = new byte[pcapHeader.CaptureLength];
-                Marshal.Copy(data, bytes, 0, bytes.Length);
-                try
-                {
-                    Add(new CapturedFrame(pcapHeader.Timeval.Value, _device.LinkType, bytes, (int)pcapHeader.PacketLength));
-                }
-                catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException)
-                {
-                    // A frame PacketDotNet cannot decode must not end the capture (or the process: this is a thread
-                    // of its own): it is kept for the .pcap and counted.
-                    Interlocked.Increment(ref _undecoded);
-                }
-            }
+        }
+    }
+
+    private void Keep(IntPtr header, IntPtr data)
+    {
+        var pcapHeader = PcapHeader.FromPointer(header, _device.TimestampResolution);
+        var bytes = new byte[pcapHeader.CaptureLength];
+        Marshal.Copy(data, bytes, 0, bytes.Length);
+        try
+        {
+            Add(new CapturedFrame(pcapHeader.Timeval.Value, _device.LinkType, bytes, (int)pcapHeader.PacketLength));
+        }
+        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException)
+        {
+            // A frame PacketDotNet cannot decode must not end the capture (or the process: this is a thread
+            // of its own): it is kept for the .pcap and counted.
+            Interlocked.Increment(ref _undecoded);
         }
     }
 

@@ -52,6 +52,9 @@ public sealed partial class SegmentCapture : IAsyncDisposable, IDisposable
     /// <summary>Frames the kernel had to drop because the capture's ring was full (known once stopped): they are missing from <see cref="Segments"/>.</summary>
     public long KernelDropped { get; private set; }
 
+    /// <summary>Frames the kernel handed to the capture, as its statistics count them (known once stopped).</summary>
+    public long KernelReceived { get; private set; }
+
     /// <summary>Frames captured that could not be decoded as TCP (they are still written to the .pcap).</summary>
     public int Undecoded => Volatile.Read(ref _undecoded);
 
@@ -150,7 +153,9 @@ public sealed partial class SegmentCapture : IAsyncDisposable, IDisposable
             // Whatever the kernel had put in the ring before Stop is part of the capture: read it without waiting.
             _device.NonBlockingMode = true;
             ReadFrames(untilEmpty: true);
-            KernelDropped = _device.Statistics.DroppedPackets;
+            var statistics = _device.Statistics;
+            KernelDropped = statistics.DroppedPackets;
+            KernelReceived = statistics.ReceivedPackets;
             _device.Close();
             InsideLab.Stopped(this);
             _result = Segments;
