@@ -27,7 +27,7 @@ public sealed class AppServer : SelectorServer
     private int _answered;
 
     private AppServer(string name, Trace trace, AppServerOptions options)
-        : base(name, trace, options.Log, options.TimeProvider)
+        : base(name, trace, options.Log, options.TimeProvider, maxConnections: options.MaxConnections)
     {
         Options = options;
         App = options.App ?? new SearchApp();

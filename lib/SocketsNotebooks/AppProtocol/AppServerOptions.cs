@@ -21,6 +21,13 @@ public sealed record AppServerOptions
     public int Backlog { get; init; } = 1024;
 
     /// <summary>
+    /// The most connections held at once; one more is accepted and closed at once (<c>CloseReason.Overloaded</c>).
+    /// Null (the default): the process's descriptor limit (<c>ulimit -n</c>) less a reserve the runtime
+    /// needs, less what is open when the server starts; a smaller number here wins. See <c>SelectorServer.MaxConnections</c>.
+    /// </summary>
+    public int? MaxConnections { get; init; }
+
+    /// <summary>
     /// How many closed connections <see cref="AppServer.Closed"/> remembers: the newest ones are kept, older
     /// ones forgotten, so a server that runs for hours (the CLI, a benchmark) stays the same size.
     /// 1,000 is far more than a notebook makes; 0 keeps none.

@@ -138,6 +138,9 @@ public abstract class BackgroundServer : IDisposable, IAsyncDisposable
         return connection;
     }
 
+    /// <summary>How many connections are open now: tracked (<see cref="Track"/>) and not yet closed (<see cref="CloseConnection"/>).</summary>
+    protected int TrackedConnections => _open.Count;
+
     /// <summary>
     /// Closes a connection for <paramref name="reason"/> (with <paramref name="detail"/> in the trace) and
     /// forgets it; with <paramref name="reset"/>, by a reset (linger 0) instead of a FIN.

@@ -17,7 +17,7 @@ public sealed class MultiConnServer : SelectorServer
     private readonly byte[] _receiveBuffer;
 
     private MultiConnServer(string name, Trace trace, MultiConnServerOptions options)
-        : base(name, trace, options.Log, options.TimeProvider, options.Selector)
+        : base(name, trace, options.Log, options.TimeProvider, options.Selector, options.MaxConnections)
     {
         Options = options;
         _receiveBuffer = new byte[options.ReceiveSize];

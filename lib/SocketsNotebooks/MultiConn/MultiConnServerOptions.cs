@@ -69,6 +69,13 @@ public sealed record MultiConnServerOptions
     public int Backlog { get; init; } = 1024;
 
     /// <summary>
+    /// The most connections held at once; one more is accepted and closed at once (<c>CloseReason.Overloaded</c>).
+    /// Null (the default): the process's descriptor limit (<c>ulimit -n</c>) less a reserve the runtime
+    /// needs, less what is open when the server starts; a smaller number here wins. See <c>SelectorServer.MaxConnections</c>.
+    /// </summary>
+    public int? MaxConnections { get; init; }
+
+    /// <summary>
     /// Called with a line for each step, in the words of the tutorial's prints ("Accepted connection
     /// from ...", "Echoing ...", "Closing connection to ..."). Runs on the loop's thread; the CLI prints
     /// these, a notebook leaves it null and reads the trace instead.

@@ -44,7 +44,7 @@ public sealed partial class Broker : SelectorServer
     private long _fannedOut;
 
     private Broker(string name, Trace trace, BrokerOptions options)
-        : base(name, trace, options.Log, options.TimeProvider)
+        : base(name, trace, options.Log, options.TimeProvider, maxConnections: options.MaxConnections)
     {
         Options = options;
         _receiveBuffer = new byte[options.ReceiveSize];

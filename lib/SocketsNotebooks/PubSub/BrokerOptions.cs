@@ -14,6 +14,13 @@ public sealed record BrokerOptions
     public int Backlog { get; init; } = 1024;
 
     /// <summary>
+    /// The most connections held at once; one more is accepted and closed at once (<c>CloseReason.Overloaded</c>).
+    /// Null (the default): the process's descriptor limit (<c>ulimit -n</c>) less a reserve the runtime
+    /// needs, less what is open when the server starts; a smaller number here wins. See <c>SelectorServer.MaxConnections</c>.
+    /// </summary>
+    public int? MaxConnections { get; init; }
+
+    /// <summary>
     /// An optional limit on one subscriber's queue of published messages, in messages (default: none):
     /// one more cuts it off at once. A burst can put thousands in a queue within one wake-up while the
     /// subscriber reads as fast as it can, so a count is no sign of a slow reader; a notebook sets one to

@@ -8,7 +8,9 @@ namespace SocketsNotebooks.Selectors;
 /// What a <see cref="SelectorServer"/> does when <c>accept()</c> fails, so the loop neither spins nor
 /// floods its log: a spare descriptor held back for the moment the process runs out (libev's and
 /// nginx's trick: close it, accept the waiting connection, close that, take the spare again), a short
-/// rest for the listener, and one log line a second that counts the failures.
+/// rest for the listener, and one log line a second that counts the failures. In front of all that,
+/// the server's cap on connections (<see cref="DescriptorBudget"/>): a connection past it is accepted
+/// and closed at once, counted here and logged at most once a second too.
 /// </summary>
 internal sealed class AcceptGuard(TimeProvider time) : IDisposable
 {
@@ -25,6 +27,8 @@ internal sealed class AcceptGuard(TimeProvider time) : IDisposable
     private long? _loggedAt;
     private int _failures;
     private int _shed;
+    private long? _limitLoggedAt;
+    private int _refused;
 
     /// <summary>Whether the listener is resting (unregistered from the selector).</summary>
     public bool IsPaused { get; private set; }
@@ -89,15 +93,36 @@ internal sealed class AcceptGuard(TimeProvider time) : IDisposable
         IsPaused = true;
         _pausedAt = time.GetTimestamp();
         _failures++;
-        if (_loggedAt is { } last && time.GetElapsedTime(last, _pausedAt) < s_logEvery)
+        if (!LogDue(ref _loggedAt, _pausedAt))
         {
             return null;
         }
         string line = string.Create(CultureInfo.InvariantCulture,
             $"accept() failed: {error}, {_failures} time(s) since the last line; {_shed} waiting connection(s) closed at once; accepting again every {Backoff.TotalSeconds:0.#} s");
-        _loggedAt = _pausedAt;
         _failures = 0;
         _shed = 0;
+        return line;
+    }
+
+    /// <summary>The detail of a connection closed as soon as it was accepted because the server holds <paramref name="maxConnections"/> already.</summary>
+    public static string LimitDetail(int maxConnections) => string.Create(CultureInfo.InvariantCulture,
+        $"at the connection limit: {maxConnections} connections, descriptors kept in reserve for the runtime");
+
+    /// <summary>
+    /// Counts a connection from <paramref name="peer"/> closed at the connection limit. Returns the
+    /// line to log, at most one a second, or null: a client that reconnects at once, again and again,
+    /// must not turn into a log line each time.
+    /// </summary>
+    public string? Refused(int maxConnections, string peer)
+    {
+        _refused++;
+        if (!LogDue(ref _limitLoggedAt, time.GetTimestamp()))
+        {
+            return null;
+        }
+        string line = string.Create(CultureInfo.InvariantCulture,
+            $"Closing connection to {peer} ({nameof(CloseReason.Overloaded)}: {LimitDetail(maxConnections)}); {_refused} connection(s) closed at the limit since the last line");
+        _refused = 0;
         return line;
     }
 
@@ -114,6 +139,17 @@ internal sealed class AcceptGuard(TimeProvider time) : IDisposable
 
     /// <summary>The select timeout while resting: no longer than the rest itself, so the loop notices when it ends.</summary>
     public TimeSpan Shorter(TimeSpan? timeout) => timeout is { } t && t < Backoff ? t : Backoff;
+
+    // True (and the time noted) when a line of this kind was last logged a second or more ago, or never.
+    private bool LogDue(ref long? loggedAt, long now)
+    {
+        if (loggedAt is { } last && time.GetElapsedTime(last, now) < s_logEvery)
+        {
+            return false;
+        }
+        loggedAt = now;
+        return true;
+    }
 
     /// <inheritdoc/>
     public void Dispose()

@@ -11,22 +11,32 @@ namespace SocketsNotebooks.Selectors;
 /// means accept, then the server's <see cref="AcceptWrapper"/>; a ready connection means the server's
 /// <see cref="ServiceConnection"/>. What a server owns is what happens to one connection; what it
 /// cannot do is stop the loop: a failed <c>accept()</c> is recorded and retried, and anything thrown
-/// while one connection is served closes that connection with a <see cref="CloseReason"/>.
+/// while one connection is served closes that connection with a <see cref="CloseReason"/>. It holds at
+/// most <see cref="MaxConnections"/> connections, so the process keeps descriptors for the runtime.
 /// </summary>
 public abstract class SelectorServer : BackgroundServer
 {
     private readonly Action<string>? _log;
     private readonly AcceptGuard _acceptGuard;
+    private readonly int? _maxConnections;
 
     /// <summary>
     /// Sets the name, trace, log callback (the tutorial's prints; may be null), the selector the loop
-    /// waits with (<see cref="Selector"/> unless told otherwise) and the clock (null = the system's; a
-    /// test passes a fake one); then call <see cref="BackgroundServer.Start"/>.
+    /// waits with (<see cref="Selector"/> unless told otherwise), the clock (null = the system's; a
+    /// test passes a fake one) and the cap on connections (null = from the descriptor limit, see
+    /// <see cref="MaxConnections"/>); then call <see cref="BackgroundServer.Start"/>.
     /// </summary>
-    protected SelectorServer(string name, Trace trace, Action<string>? log, TimeProvider? time = null, SelectorKind selector = SelectorKind.Select)
+    protected SelectorServer(string name, Trace trace, Action<string>? log, TimeProvider? time = null, SelectorKind selector = SelectorKind.Select,
+        int? maxConnections = null)
         : base(name, trace)
     {
+        if (maxConnections is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxConnections), maxConnections, "MaxConnections must be at least 1.");
+        }
         _log = log;
+        _maxConnections = maxConnections;
+        MaxConnections = maxConnections;
         Time = time ?? TimeProvider.System;
         _acceptGuard = new AcceptGuard(Time);
         Selector = BaseSelector.Create(selector);
@@ -41,6 +51,14 @@ public abstract class SelectorServer : BackgroundServer
     /// <summary>What the loop's selector watches right now (a snapshot): the listener plus one key per open connection.</summary>
     public IReadOnlyList<SelectorKey> Keys => Selector.Keys;
 
+    /// <summary>
+    /// The most connections this server holds at once; one more is accepted and closed at once
+    /// (<see cref="CloseReason.Overloaded"/>). Unless the server was given a smaller cap, it is set when
+    /// the loop starts: the process's soft descriptor limit (<c>ulimit -n</c>) less a reserve for the
+    /// runtime less what the process has open then. Null: no cap (the limit cannot be read, or there is none).
+    /// </summary>
+    public int? MaxConnections { get; private set; }
+
     /// <summary>How long one <c>Select</c> may wait; null waits until a socket is ready.</summary>
     protected abstract TimeSpan? SelectTimeout { get; }
 
@@ -53,6 +71,14 @@ public abstract class SelectorServer : BackgroundServer
         // Before the first accept: a process that runs out of descriptors later can still serve.
         WarmUp();
         _acceptGuard.TakeSpare();
+        // Counted after the warm-up, the spare and the selector's own descriptors, so those are in it.
+        // What it does not cover: descriptors the process opens later for something else (another
+        // server in the same notebook kernel, a file, a client socket). The reserve absorbs a few; past
+        // that, AcceptGuard's EMFILE handling is still the last line of defence.
+        if (DescriptorBudget.DefaultMaxConnections() is { } budget && (_maxConnections is null || budget < _maxConnections))
+        {
+            MaxConnections = budget;
+        }
         Selector.Register(Listener, SelectorEvents.Read, data: null);
         // Stop() closes the sockets; that wakes Socket.Select, but not epoll_wait.
         using var wake = stopping.Register(Selector.Wake);
@@ -199,6 +225,12 @@ public abstract class SelectorServer : BackgroundServer
             }
             return 0;
         }
+        // The connection just accepted is already counted in TrackedConnections.
+        if (MaxConnections is { } max && TrackedConnections > max)
+        {
+            Refuse(connection, max);
+            return 1;
+        }
         try
         {
             connection.Blocking = false;
@@ -215,6 +247,20 @@ public abstract class SelectorServer : BackgroundServer
             Reject(connection, e is SocketException ? CloseReason.SocketError : CloseReason.AppError, e);
         }
         return 1;
+    }
+
+    // At the cap: accepted only to be closed, so its client hears "no" at once instead of waiting in
+    // the backlog, and the listener does not stay readable (no spin, no rest needed). A FIN, not a
+    // reset: the client may not have sent anything yet.
+    private void Refuse(TracedSocket connection, int max)
+    {
+        // Read before closing: a closed socket no longer says who its peer was.
+        string peer = PythonRepr.Address(connection.RemoteEndPoint);
+        CloseConnection(connection, CloseReason.Overloaded, AcceptGuard.LimitDetail(max));
+        if (_acceptGuard.Refused(max, peer) is { } line)
+        {
+            TryLog(line, Listener);
+        }
     }
 
     // Everything that can go wrong with one connection is caught here and closes only that one.

@@ -25,8 +25,15 @@ public sealed partial class ChildServer : IAsyncDisposable
     /// <summary>The child's process id.</summary>
     public int Id => _process.Id;
 
+    /// <summary>The child's exit code (134 = SIGABRT, how the runtime aborts), or null while it runs.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>Starts <c>sockets <paramref name="args"/></c> under <c>ulimit -n <paramref name="descriptorLimit"/></c> and waits for its "Listening on" line.</summary>
-    public static async Task<ChildServer> StartAsync(int descriptorLimit, TimeSpan timeout, params string[] args)
+    public static Task<ChildServer> StartAsync(int descriptorLimit, TimeSpan timeout, params string[] args) =>
+        StartAsync(descriptorLimit, timeout, [], args);
+
+    /// <summary>Like <see cref="StartAsync(int, TimeSpan, string[])"/>, with extra environment variables for the child.</summary>
+    public static async Task<ChildServer> StartAsync(int descriptorLimit, TimeSpan timeout, KeyValuePair<string, string>[] environment, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "sockets.dll");
         var start = new ProcessStartInfo("/bin/sh")
@@ -45,6 +52,10 @@ public sealed partial class ChildServer : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the child server");
         var child = new ChildServer(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { child.Output.WriteLine(e.Data); } };

@@ -15,9 +15,10 @@ namespace SocketsNotebooks.Cli.Tests.Servers;
 /// </summary>
 public sealed class DescriptorExhaustionTests(ITestOutputHelper log)
 {
-    // The CLI starts with about 60 descriptors open (one per loaded assembly, pipes, the listener):
-    // 128 leaves room for a few dozen connections, and 200 idle ones are far more than that.
-    private const int DescriptorLimit = 128;
+    // The CLI starts with about 60 descriptors open (one per loaded assembly, pipes, the listener) and
+    // keeps 64 for the runtime: 192 leaves room for a few dozen connections, and 200 idle ones are far
+    // more than that.
+    private const int DescriptorLimit = 192;
     private const int IdleConnections = 200;
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
 
@@ -43,26 +44,17 @@ public sealed class DescriptorExhaustionTests(ITestOutputHelper log)
                 idle.Add(Connect(endPoint));
             }
             var clock = Stopwatch.StartNew();
-            await server.Output.WaitForLineAsync(l => l.StartsWith("accept() failed", StringComparison.Ordinal), s_wait);
+            // The connection cap turns the rest away long before accept() could fail with EMFILE.
+            await server.Output.WaitForLineAsync(AtTheLimit, s_wait);
 
             // The server is at its limit now; the request on the connection it already has must be answered.
             Assert.True(Exchange(first, command), $"no answer at the limit:\n{Tail(server)}");
 
-            int[] ports = [.. idle.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)];
-            foreach (var socket in idle)
-            {
-                socket.Close();
-            }
-            // Recovery: every idle connection closed on the server's side too (or was closed at once
-            // when it was accepted at the limit), so the descriptors are free again.
-            foreach (int port in ports)
-            {
-                await server.Output.WaitForLineAsync(l => l.StartsWith("Closing connection to", StringComparison.Ordinal) && MentionsPort(l, port), s_wait);
-            }
-            int failures = server.Output.Lines.Count(l => l.StartsWith("accept() failed", StringComparison.Ordinal));
-            log.WriteLine($"{failures} 'accept() failed' line(s) in {clock.Elapsed.TotalSeconds:0.0} s");
-            // Once a second with a count, not once per failed accept().
-            Assert.InRange(failures, 1, (int)clock.Elapsed.TotalSeconds + 2);
+            await CloseAndWaitForServerAsync(server, idle);
+            int limitLines = server.Output.Lines.Count(AtTheLimit);
+            log.WriteLine($"{limitLines} line(s) about the limit in {clock.Elapsed.TotalSeconds:0.0} s");
+            // Once a second with a count, not once per connection turned away.
+            Assert.InRange(limitLines, 1, (int)clock.Elapsed.TotalSeconds + 2);
 
             for (int i = 0; i < 3; i++)
             {
@@ -76,16 +68,96 @@ public sealed class DescriptorExhaustionTests(ITestOutputHelper log)
         }
     }
 
-    private static Socket Connect(IPEndPoint endPoint)
+    /// <summary>
+    /// The attack that aborted the process (issue 10, "Out of memory.", SIGABRT, exit 134): idle
+    /// connections past the descriptor limit before any request, then requests while the server is at
+    /// its limit, the first ones to run that code. The runtime started a thread then (the
+    /// tiered-compilation worker), the thread found no descriptor for its pipe, and the runtime aborted.
+    /// The tiering delay is cut to 0 here so methods tier up, and that thread starts, while the
+    /// server is at its limit. The server must live through it and answer every request afterwards.
+    /// </summary>
+    [Theory]
+    [InlineData("multiconn-server")]
+    [InlineData("app-server")]
+    public async Task Server_RequestsWhileIdleConnectionsPassTheLimit_StaysUpAndAnswersEveryRequestAfter(string command)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 10_000 };
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        const int limit = 256, idleCount = 400, probes = 20, requests = 100;
+        await using var server = await ChildServer.StartAsync(limit, s_wait,
+            [new("DOTNET_TC_CallCountingDelayMs", "0")], command, "127.0.0.1", "0");
+        var endPoint = new IPEndPoint(IPAddress.Loopback, server.Port);
+        var idle = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < idleCount; i++)
+            {
+                idle.Add(Connect(endPoint));
+            }
+            await server.Output.WaitForLineAsync(AtTheLimit, s_wait);
+            // At the limit: each request is turned away at once (or, where a slot is free, answered); none waits.
+            int answeredAtLimit = 0;
+            for (int i = 0; i < probes; i++)
+            {
+                // A short wait: a request turned away hears it at once; one left waiting fails in a second.
+                using var probe = Connect(endPoint, receiveTimeoutMs: 1000);
+                answeredAtLimit += Exchange(probe, command) ? 1 : 0;
+            }
+            log.WriteLine($"{answeredAtLimit} of {probes} requests answered at the limit");
+            Assert.True(server.ExitCode is null, $"the server died at its limit with exit code {server.ExitCode}:\n{Tail(server)}");
+
+            await CloseAndWaitForServerAsync(server, idle);
+            int answered = 0;
+            for (int i = 0; i < requests; i++)
+            {
+                using var fresh = Connect(endPoint);
+                answered += Exchange(fresh, command) ? 1 : 0;
+            }
+            Assert.True(server.ExitCode is null, $"the server died with exit code {server.ExitCode}:\n{Tail(server)}");
+            Assert.Equal(requests, answered);
+        }
+        finally
+        {
+            idle.ForEach(s => s.Dispose());
+        }
+    }
+
+    // Closes the idle connections and waits until the server has closed its side of every one it held
+    // (those it turned away at the limit it never registered), so its descriptors are free again.
+    private static async Task CloseAndWaitForServerAsync(ChildServer server, List<Socket> idle)
+    {
+        int[] ports = [.. idle.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)];
+        foreach (var socket in idle)
+        {
+            socket.Close();
+        }
+        var held = ports.Where(port => server.Output.Lines.Any(l => l.StartsWith("Accepted connection from", StringComparison.Ordinal) && MentionsPort(l, port)));
+        foreach (int port in held)
+        {
+            await server.Output.WaitForLineAsync(l => l.StartsWith("Closing connection to", StringComparison.Ordinal) && MentionsPort(l, port), s_wait);
+        }
+    }
+
+    private static bool AtTheLimit(string line) =>
+        line.Contains("at the connection limit", StringComparison.Ordinal) || line.StartsWith("accept() failed", StringComparison.Ordinal);
+
+    private static Socket Connect(IPEndPoint endPoint, int receiveTimeoutMs = 10_000)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = receiveTimeoutMs };
         socket.Connect(endPoint);
         return socket;
     }
 
-    // One request and its answer: a search on the application server, a subscribe on the broker.
+    // One request and its answer: a search on the application server, a subscribe on the broker,
+    // an echo (then FIN) on the multi-connection server.
     private static bool Exchange(Socket socket, string command)
     {
+        if (command == "multiconn-server")
+        {
+            return Echo(socket);
+        }
         byte[] request = command == "app-server"
             ? Message.Json(new JsonObject { ["action"] = "search", ["value"] = "morpheus" }).ToBytes()
             : PubSubCommand.Subscribe("weather").ToBytes();
@@ -114,6 +186,28 @@ public sealed class DescriptorExhaustionTests(ITestOutputHelper log)
         {
             return false;
         }
+    }
+
+    private static bool Echo(Socket socket)
+    {
+        byte[] hello = "hello"u8.ToArray();
+        var echoed = new List<byte>();
+        var buffer = new byte[64];
+        try
+        {
+            socket.Send(hello);
+            socket.Shutdown(SocketShutdown.Send);
+            int received;
+            while ((received = socket.Receive(buffer)) > 0)
+            {
+                echoed.AddRange(buffer.AsSpan(0, received));
+            }
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        return echoed.SequenceEqual(hello);
     }
 
     private static bool MentionsPort(string line, Socket socket) => MentionsPort(line, ((IPEndPoint)socket.LocalEndPoint!).Port);

@@ -72,6 +72,79 @@ public sealed class SelectorServerTests
     }
 
     [Fact]
+    public async Task Accept_AtMaxConnections_NextOnesClosedWithOverloadedAndTheRestKeepWorking()
+    {
+        var trace = new Trace();
+        var server = new TestEchoServer(trace, nameof(Accept_AtMaxConnections_NextOnesClosedWithOverloadedAndTheRestKeepWorking), maxConnections: 2);
+        var turnedAway = new List<Socket>();
+        try
+        {
+            Assert.Equal(2, server.MaxConnections);
+            using var first = Connect(server);
+            using var second = Connect(server);
+            // Echoed: both are held (accepted and registered) before the next ones arrive.
+            Assert.Equal("one", Echo(first, "one"));
+            Assert.Equal("two", Echo(second, "two"));
+
+            for (int i = 0; i < 3; i++)
+            {
+                turnedAway.Add(Connect(server));
+            }
+
+            // Closed as soon as accepted: each client reads the end of the stream, not a wait.
+            foreach (var socket in turnedAway)
+            {
+                Assert.Equal(0, socket.Receive(new byte[16]));
+            }
+            string detail = $"{nameof(CloseReason.Overloaded)}: at the connection limit: 2 connections, descriptors kept in reserve for the runtime";
+            await trace.WaitForAsync(e => e.Side == Side.Server && e.Kind == TraceKind.Error && e.Note == detail, s_wait);
+            Assert.Equal(3, trace.Events.Count(e => e.Side == Side.Server && e.Kind == TraceKind.Close && e.Note == nameof(CloseReason.Overloaded)));
+
+            // The two held carry on (and the loop, one thread, has logged the refusals before this echo).
+            Assert.Equal("still", Echo(first, "still"));
+            // Logged once for the three (at most once a second).
+            Assert.Single(server.LogLines, l => l.Contains("at the connection limit", StringComparison.Ordinal));
+            Assert.Contains(server.LogLines, l => l.StartsWith("Closing connection to", StringComparison.Ordinal) && l.Contains(detail, StringComparison.Ordinal));
+
+            // Once one leaves, a newcomer is served in its place.
+            second.Close();
+            await server.WaitForCloseAsync(s_wait);
+            using var third = Connect(server);
+            Assert.Equal("three", Echo(third, "three"));
+            Assert.True(server.IsRunning);
+            Assert.Null(server.Failure);
+        }
+        finally
+        {
+            turnedAway.ForEach(s => s.Dispose());
+            server.Stop();
+        }
+    }
+
+    [Fact]
+    public void MaxConnections_Default_LeavesTheRuntimeReserveBelowTheDescriptorLimit()
+    {
+        var server = new TestEchoServer(new Trace(), nameof(MaxConnections_Default_LeavesTheRuntimeReserveBelowTheDescriptorLimit));
+        try
+        {
+            // Set by the loop when it starts; one echo proves the loop is running.
+            using var client = Connect(server);
+            Assert.Equal("hi", Echo(client, "hi"));
+            if (DescriptorBudget.SoftLimit() is not { } limit)
+            {
+                Assert.Null(server.MaxConnections);
+                return;
+            }
+            Assert.NotNull(server.MaxConnections);
+            Assert.InRange(server.MaxConnections.Value, 1, limit - DescriptorBudget.RuntimeReserve);
+        }
+        finally
+        {
+            server.Stop();
+        }
+    }
+
+    [Fact]
     public async Task Service_ThrowsForOneConnection_OnlyThatOneClosedWithAppError()
     {
         var trace = new Trace();
@@ -140,13 +213,13 @@ public sealed class SelectorServerTests
         private int _acceptAttempts;
         private int _wakeUps;
 
-        public TestEchoServer(Trace trace, string name, int acceptFailures = 0, TimeProvider? time = null)
-            : this(trace, name, acceptFailures, new ConcurrentQueue<string>(), time)
+        public TestEchoServer(Trace trace, string name, int acceptFailures = 0, TimeProvider? time = null, int? maxConnections = null)
+            : this(trace, name, acceptFailures, new ConcurrentQueue<string>(), time, maxConnections)
         {
         }
 
-        private TestEchoServer(Trace trace, string name, int acceptFailures, ConcurrentQueue<string> log, TimeProvider? time)
-            : base(name, trace, log.Enqueue, time)
+        private TestEchoServer(Trace trace, string name, int acceptFailures, ConcurrentQueue<string> log, TimeProvider? time, int? maxConnections)
+            : base(name, trace, log.Enqueue, time, maxConnections: maxConnections)
         {
             _log = log;
             _acceptFailures = acceptFailures;
