@@ -446,14 +446,18 @@ public sealed class BrokerTests(ITestOutputHelper output)
     {
         var time = new FakeTimeProvider();
         var trace = new Trace();
-        var broker = Broker.Start(trace, new BrokerOptions { TimeProvider = time }, nameof(SlowSubscriber_BurstOfFiveThousandWhileTheClockStands_NotCutOffAndGetsEverything));
+        // A small send buffer and 100-byte messages: the kernel holds at most a few hundred of them (16 KiB of
+        // send buffer and 8 KiB of receive buffer), so the rest must wait in the broker's queue. With the default
+        // buffer, which grows to 4 MiB on loopback, a fast enough run could leave the queue short of 1,000.
+        var broker = Broker.Start(trace, new BrokerOptions { TimeProvider = time, SendBufferSize = 8192 },
+            nameof(SlowSubscriber_BurstOfFiveThousandWhileTheClockStands_NotCutOffAndGetsEverything));
         var subscriber = await Subscriber.ConnectAsync(broker.EndPoint, trace, new SubscriberOptions { Slow = true, ReceiveBufferSize = 4096 });
         try
         {
             await subscriber.SubscribeAsync("burst");
             using var publisher = await Publisher.ConnectAsync(broker.EndPoint, trace);
             // Five times the old count limit of 1,000, all queued while the subscriber does not read.
-            publisher.Publish(Enumerable.Range(0, 5000).Select(i => ("burst", $"m{i}")));
+            publisher.Publish(Enumerable.Range(0, 5000).Select(i => ("burst", $"m{i}".PadRight(100, '.'))));
             await publisher.PingAsync();
             Assert.True(broker.Subscriber(subscriber.Conn)!.PeakQueued > 1000);
 
