@@ -196,7 +196,10 @@ public sealed class AppServer : SelectorServer
     protected override void AcceptWrapper(TracedSocket socket)
     {
         var connection = new AppServerConnection(this, socket, NowMs);
-        Log($"Accepted connection from {connection.Peer}");
+        if (Logging)
+        {
+            Log($"Accepted connection from {connection.Peer}");
+        }
         Selector.Register(socket, SelectorEvents.Read, connection);
     }
 

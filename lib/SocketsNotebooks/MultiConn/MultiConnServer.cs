@@ -32,9 +32,6 @@ public sealed class MultiConnServer : SelectorServer
     /// <summary>Wake-ups, idle wake-ups and per-connection bytes, live.</summary>
     public LoopStats Stats { get; } = new();
 
-    // The log lines quote the bytes (PythonBytes.Repr): made only when someone will print them.
-    private bool Logging => Options.Log is not null;
-
     /// <summary>
     /// Starts a server on a thread of its own and returns once it listens. A server already running
     /// under <paramref name="name"/> is stopped first, so a notebook can re-run the cell.

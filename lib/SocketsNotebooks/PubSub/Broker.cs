@@ -114,7 +114,10 @@ public sealed partial class Broker : SelectorServer
             socket.Socket.SendBufferSize = size;
         }
         var connection = new BrokerConnection(socket, Options.Limits, NowMs);
-        Log($"Accepted connection from {connection.Peer}");
+        if (Logging)
+        {
+            Log($"Accepted connection from {connection.Peer}");
+        }
         Selector.Register(socket, SelectorEvents.Read, connection);
     }
 

@@ -164,6 +164,12 @@ public abstract partial class SelectorServer : BackgroundServer
     protected void Log(string line) => _log?.Invoke(line);
 
     /// <summary>
+    /// Whether anyone reads <see cref="Log"/>'s lines. A line that quotes bytes or addresses costs a string or
+    /// two per call; a server asks this first, so without a log the loop builds none.
+    /// </summary>
+    protected bool Logging => _log is not null;
+
+    /// <summary>
     /// Closes one connection, once: unregisters it before closing (a closed socket left in the
     /// selector would make the next <c>Select</c> fail), lets the server keep its records
     /// (<see cref="OnClosed"/>), and closes the socket for <paramref name="reason"/>, with
@@ -188,7 +194,10 @@ public abstract partial class SelectorServer : BackgroundServer
         {
             CloseConnection(connection.Socket, reason, detail, reset);
         }
-        TryLog($"Closing connection to {connection.PythonPeer}{(detail.Length > 0 ? $" ({reason}: {detail})" : "")}", connection.Socket);
+        if (Logging)
+        {
+            TryLog($"Closing connection to {connection.PythonPeer}{(detail.Length > 0 ? $" ({reason}: {detail})" : "")}", connection.Socket);
+        }
     }
 
     // Everything that can go wrong with one connection is caught here and closes only that one.
