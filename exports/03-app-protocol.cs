@@ -285,62 +285,8 @@ Console.WriteLine($"servers still running: {BackgroundServer.Running.Count}");
 // ⏪ [02 · Many connections](02-multiconn.ipynb) · ⏩ [04 · Troubleshooting](04-troubleshooting.ipynb)
 
 // ── display(...): what the notebook kernel provided ──
-// Text is printed; a chart is added to the HTML page next to this file.
-void display(object value, params string[] mimeTypes) => NotebookDisplay.Show(value);
-
-/// <summary>The notebook's display(...) for a terminal: text printed, charts collected into one offline HTML page.</summary>
-static class NotebookDisplay
-{
-    private static readonly List<string> s_charts = new();
-
-    /// <summary>Prints <paramref name="value"/>, or adds it to the chart page if it is a chart.</summary>
-    public static void Show(object value)
-    {
-        switch (value)
-        {
-            case SocketsNotebooks.Charts.PlotlyFigure chart:
-                s_charts.Add(chart.ToHtml());
-                System.IO.File.WriteAllText(ChartPage, Page());
-                Console.WriteLine($"[chart {s_charts.Count} -> {System.IO.Path.GetFileName(ChartPage)}#chart-{s_charts.Count}]");
-                break;
-            case string text:
-                Console.WriteLine(text);
-                break;
-            case System.Collections.IEnumerable items:
-                // The kernel shows a list as a table; a terminal gets one item per line.
-                foreach (object item in items)
-                {
-                    Console.WriteLine($"  {item}");
-                }
-
-                break;
-            default:
-                Console.WriteLine(value?.ToString() ?? "<null>");
-                break;
-        }
-    }
-
-    // The page sits next to this .cs file (dotnet run sets EntryPointFilePath for file-based apps).
-    private static string ChartPage =>
-        System.IO.Path.ChangeExtension(AppContext.GetData("EntryPointFilePath") as string ?? Environment.ProcessPath!, ".html");
-
-    // plotly.js comes from the library (which carries it), inlined once in the head: the page draws offline.
-    private static string Page()
-    {
-        var page = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-        page.Append("<title>").Append(System.IO.Path.GetFileNameWithoutExtension(ChartPage)).Append(" charts</title>\n<script>")
-            .Append(SocketsNotebooks.Charts.PlotlyJs.Source.Replace("</script", "<\\/script")).Append("</script>\n</head>\n")
-            .Append("<body style=\"font-family: system-ui, sans-serif; max-width: 1000px; margin: auto\">\n")
-            .Append("<h1>").Append(System.IO.Path.GetFileNameWithoutExtension(ChartPage)).Append(": charts</h1>\n")
-            .Append("<p>In the order the app displayed them; the terminal says [chart N] where each one came.</p>\n");
-        for (int i = 0; i < s_charts.Count; i++)
-        {
-            page.Append("<h2 id=\"chart-").Append(i + 1).Append("\">chart ").Append(i + 1).Append("</h2>\n").Append(s_charts[i]).Append('\n');
-        }
-
-        return page.Append("</body>\n</html>\n").ToString();
-    }
-}
+// Text is printed; a chart is added to the HTML page next to this file (the library's TerminalDisplay).
+void display(object value, params string[] mimeTypes) => SocketsNotebooks.Charts.TerminalDisplay.Show(value);
 
 // ── the types the notebook's cells declare (a file-based app wants them after its statements) ──
 class Conn                                   // one connection's state, as in the tutorial's Message class
